@@ -1,0 +1,280 @@
+package dev.weft.scheduler;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Go-style G-M-P work-stealing scheduler that Java virtual threads use as their carrier
+ * scheduler, the way Go's runtime schedules goroutines.
+ *
+ * <p>It has {@code gomaxprocs} P slots, each with a lock-free local run queue of 256 tasks and a
+ * one-task {@code runnext} slot. Carriers (platform threads, Go's Ms) run virtual threads only
+ * while they hold a P. A virtual thread woken by another one (an unpark, a channel hand-off)
+ * runs next on the waker's P, right after the waker parks: that is where the speed of
+ * goroutine-style programs comes from. Idle carriers steal half of a busy P's queue.
+ *
+ * <pre>{@code
+ * try (GoScheduler s = GoScheduler.create(4)) {          // 4 P slots
+ *     Thread t = s.go(() -> System.out.println("hello from a goroutine"));
+ *     t.join();
+ *     try (ExecutorService ex = s.newVirtualThreadPerTaskExecutor()) {
+ *         ex.submit(() -> work());
+ *     }
+ *     s.gomaxprocs(8);                                     // resize live
+ * }
+ * }</pre>
+ *
+ * <h2>Default size</h2>
+ * {@link #create()} and {@link #global()} size themselves, in this order, from the system
+ * property {@code -Dgomaxprocs=N}, the environment variable {@code GOMAXPROCS}, or the
+ * container-aware CPU count of Go 1.25: {@code min(CPUs this process may run on,
+ * ceil(cgroup CPU quota / period))}, with the quota raised to 2 when it is below 2. A property or
+ * variable that is not an integer from 1 to {@value #MAX_GOMAXPROCS} is an error, not a silent
+ * fallback.
+ *
+ * <h2>Inheritance</h2>
+ * A virtual thread created with plain {@code Thread.ofVirtual()} (or
+ * {@code Executors.newVirtualThreadPerTaskExecutor()}) <em>from a virtual thread of this
+ * scheduler</em> runs on this scheduler too: the JDK gives a new virtual thread its parent's
+ * scheduler when none is set. From any other thread, those APIs use the JDK's default scheduler;
+ * use {@link #go}, {@link #virtualThreadBuilder()} or {@link #virtualThreadFactory()} instead.
+ *
+ * <h2>Requirements</h2>
+ * JDK 25 and the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or the module
+ * name {@code dev.weft.scheduler} when weft is on the module path); without it every factory
+ * method throws {@link IllegalStateException} naming the flag. An executable jar can carry the
+ * manifest attribute {@code Add-Opens: java.base/java.lang} instead.
+ *
+ * <h2>What Java can't do</h2>
+ * Java can't preempt a virtual thread that computes without blocking: it keeps its carrier (and
+ * its P) until it parks, yields or ends. A chain of hand-offs on one P shares a 10 ms time slice
+ * while other virtual threads wait, as in Go.
+ */
+public final class GoScheduler implements AutoCloseable {
+    /** The largest {@code gomaxprocs}: 1024, Go's own limit before 1.10. */
+    public static final int MAX_GOMAXPROCS = DefaultGomaxprocs.MAX;
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static volatile GoScheduler global;
+
+    private final CarrierScheduler sched;
+    private final ThreadFactory factory;
+    private final boolean isGlobal;
+
+    private GoScheduler(String name, int procs, boolean isGlobal) {
+        VirtualThreads.ensureAvailable();
+        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs));
+        this.sched.owner = this; // published to carriers by Thread.start
+        this.factory = VirtualThreads.builder(sched).factory();
+        this.isGlobal = isGlobal;
+    }
+
+    /**
+     * Creates a scheduler of the default size ({@code -Dgomaxprocs}, {@code GOMAXPROCS}, or the
+     * container-aware CPU count).
+     *
+     * @throws IllegalStateException if {@code java.lang} is not open to weft, or
+     *                               {@code -Dgomaxprocs} / {@code GOMAXPROCS} is not valid
+     */
+    public static GoScheduler create() {
+        VirtualThreads.ensureAvailable();
+        return create(DefaultGomaxprocs.resolve());
+    }
+
+    /**
+     * Creates a scheduler with {@code gomaxprocs} P slots. Carriers start lazily, on demand.
+     *
+     * @param gomaxprocs the number of P slots, from 1 to {@value #MAX_GOMAXPROCS}
+     * @throws IllegalArgumentException if {@code gomaxprocs} is out of range
+     * @throws IllegalStateException    if {@code java.lang} is not open to weft
+     */
+    public static GoScheduler create(int gomaxprocs) {
+        return new GoScheduler("weft-" + SEQ.incrementAndGet(), gomaxprocs, false);
+    }
+
+    /**
+     * The process-wide scheduler, created on first use with the default size. Its carriers are
+     * daemon threads; it is never closed ({@link #close()} throws).
+     *
+     * @throws IllegalStateException if {@code java.lang} is not open to weft, or the default
+     *                               size is not valid (on every call, not only the first)
+     */
+    public static GoScheduler global() {
+        GoScheduler g = global;
+        if (g == null) {
+            synchronized (GoScheduler.class) {
+                g = global;
+                if (g == null) {
+                    VirtualThreads.ensureAvailable();
+                    g = new GoScheduler("weft-global", DefaultGomaxprocs.resolve(), true);
+                    global = g;
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * The scheduler running the current virtual thread, if it is a {@code GoScheduler}.
+     *
+     * @return the current scheduler, or empty on a platform thread or another scheduler
+     */
+    public static Optional<GoScheduler> current() {
+        if (!Thread.currentThread().isVirtual()) {
+            return Optional.empty();
+        }
+        VirtualThreads.ensureAvailable();
+        if (VirtualThreads.currentCarrier() instanceof Carrier c) {
+            return Optional.ofNullable(c.sched.owner);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts a virtual thread (a goroutine) on this scheduler.
+     *
+     * <pre>{@code Thread t = scheduler.go(() -> work()); t.join();}</pre>
+     *
+     * @param task what the virtual thread runs
+     * @return the started virtual thread
+     * @throws RejectedExecutionException if the scheduler is closed
+     */
+    public Thread go(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Thread t = factory.newThread(task);
+        t.start();
+        return t;
+    }
+
+    /**
+     * A new executor that starts a virtual thread on this scheduler for each task: the drop-in
+     * for {@link Executors#newVirtualThreadPerTaskExecutor()}. Closing it waits for its tasks,
+     * not for the scheduler.
+     */
+    public ExecutorService newVirtualThreadPerTaskExecutor() {
+        return Executors.newThreadPerTaskExecutor(factory);
+    }
+
+    /**
+     * A new builder of virtual threads that run on this scheduler (name, inheritance of thread
+     * locals and the uncaught-exception handler are set on it as usual).
+     */
+    public Thread.Builder.OfVirtual virtualThreadBuilder() {
+        return VirtualThreads.builder(sched);
+    }
+
+    /** A thread-safe factory of (unstarted) virtual threads that run on this scheduler. */
+    public ThreadFactory virtualThreadFactory() {
+        return factory;
+    }
+
+    /**
+     * Sets the number of P slots while the scheduler runs, as Go's {@code runtime.GOMAXPROCS(n)}.
+     * Growing adds idle Ps; shrinking moves the removed Ps' queued tasks to the global queue, and
+     * carriers holding a removed P give it back at their next schedule point. No task is lost.
+     *
+     * @param n the new size; {@code n < 1} only queries, as in Go
+     * @return the previous size
+     * @throws IllegalArgumentException if {@code n > }{@value #MAX_GOMAXPROCS}
+     */
+    public int gomaxprocs(int n) {
+        if (n < 1) {
+            return sched.gomaxprocs();
+        }
+        return sched.resize(DefaultGomaxprocs.checkProcs(n));
+    }
+
+    /** The current number of P slots. */
+    public int gomaxprocs() {
+        return sched.gomaxprocs();
+    }
+
+    /** Virtual threads started on this scheduler and not yet terminated (Go's NumGoroutine). */
+    public long numGoroutine() {
+        return sched.liveGoroutines();
+    }
+
+    /** A snapshot of the scheduler's state: see {@link SchedulerStats}. */
+    public SchedulerStats stats() {
+        return sched.stats();
+    }
+
+    /** This scheduler's name ({@code weft-N}, or {@code weft-global}); its carriers are named after it. */
+    public String name() {
+        return sched.name;
+    }
+
+    /**
+     * Stops accepting new virtual threads; the running and parked ones go on to the end, and then
+     * the carriers exit. Does not wait. Starting a virtual thread afterwards throws
+     * {@link RejectedExecutionException}.
+     *
+     * @throws UnsupportedOperationException on the {@linkplain #global() global} scheduler
+     */
+    public void shutdown() {
+        if (isGlobal) {
+            throw new UnsupportedOperationException("the global GoScheduler is never closed");
+        }
+        sched.shutdown();
+    }
+
+    /**
+     * Waits until the scheduler is shut down, every virtual thread ended and the carriers exited.
+     *
+     * @return true if terminated, false if the timeout elapsed first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return sched.awaitTermination(timeout.toNanos());
+    }
+
+    /** True after {@link #shutdown()} or {@link #close()}. */
+    public boolean isShutdown() {
+        return sched.isShutdown();
+    }
+
+    /** True when shut down and every virtual thread of this scheduler has ended. */
+    public boolean isTerminated() {
+        return sched.isTerminated();
+    }
+
+    /**
+     * Shuts down and waits for every virtual thread of this scheduler to end, like
+     * {@link ExecutorService#close()}. If interrupted while waiting, it keeps waiting and
+     * restores the interrupt status when done.
+     *
+     * @throws UnsupportedOperationException on the {@linkplain #global() global} scheduler
+     */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                sched.awaitTermination();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GoScheduler[" + sched.name + " " + sched.stats() + "]";
+    }
+
+    /** The engine, for code of this package (tests). */
+    CarrierScheduler scheduler() {
+        return sched;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.weft.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A P's local run queue: Go's {@code p.runq} ring plus the one-slot {@code p.runnext}.
+ *
+ * <p>The model is Go's {@code runqput}, {@code runqget}, {@code runqgrab} and {@code runqsteal}
+ * (runtime/proc.go). One thread, the <em>owner</em> (the carrier holding the P, or whoever holds
+ * the P while it is idle), pushes at the tail and pops at the head; any number of <em>thieves</em>
+ * take batches from the head.
+ *
+ * <p>Invariants, and who keeps them:
+ * <ul>
+ *   <li>{@code tail} is written only by the owner, with release semantics after the slots it
+ *       covers are filled; thieves read it with acquire semantics, so every slot in
+ *       {@code [head, tail)} they read was written before.</li>
+ *   <li>{@code head} only moves forward, and only by a successful CAS (owner pop or thief grab).
+ *       Whoever wins the CAS from {@code h} to {@code h+n} owns the tasks it read from slots
+ *       {@code [h, h+n)}: each task leaves the queue exactly once. A thief's read of a slot that
+ *       the owner overwrote meanwhile is always followed by a failing CAS, so it is discarded.</li>
+ *   <li>{@code tail - head} is in {@code [0, CAPACITY]} for the owner; a thief may see a larger
+ *       value from an inconsistent pair of reads and retries.</li>
+ *   <li>{@code runnext} is set by the owner only (CAS loop) and cleared by the owner or a thief by
+ *       CAS: a task in {@code runnext} is taken exactly once.</li>
+ *   <li>Only the owner clears a ring slot (after its own successful pop or batch move): a thief
+ *       never writes the victim's ring, because the owner may already have refilled that slot.
+ *       So up to {@link #CAPACITY} stolen tasks stay referenced until overwritten.</li>
+ * </ul>
+ */
+final class LocalRunQueue {
+    /**
+     * Ring size, Go's {@code len(p.runq)}: large enough that a P rarely overflows to the global
+     * queue, small enough that stealing half of it is a short copy.
+     */
+    static final int CAPACITY = 256;
+    private static final int MASK = CAPACITY - 1;
+
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle RUNNEXT;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Runnable[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(LocalRunQueue.class, "head", int.class);
+            TAIL = l.findVarHandle(LocalRunQueue.class, "tail", int.class);
+            RUNNEXT = l.findVarHandle(LocalRunQueue.class, "runnext", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Runnable[] ring = new Runnable[CAPACITY];
+    @SuppressWarnings("unused") private volatile int head;     // CAS by owner and thieves
+    @SuppressWarnings("unused") private volatile int tail;     // written by the owner only
+    @SuppressWarnings("unused") private volatile Runnable runnext;
+
+    /** Where overflow goes: half the ring moves there when the ring is full. */
+    interface Overflow {
+        void putBatch(Runnable[] batch, int n);
+    }
+
+    // ---- owner side -------------------------------------------------------------------------
+
+    /**
+     * Go's {@code runqput}. With {@code next}, the task goes to {@code runnext} and the task it
+     * displaces goes to the tail. A full ring moves half of itself, plus the task, to
+     * {@code overflow}. Owner only.
+     */
+    void put(Runnable task, boolean next, Overflow overflow) {
+        if (next) {
+            Runnable old = (Runnable) RUNNEXT.getAndSet(this, task);
+            if (old == null) {
+                return;
+            }
+            task = old; // kick the old runnext to the tail
+        }
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            if (t - h < CAPACITY) {
+                SLOT.setOpaque(ring, t & MASK, task);
+                TAIL.setRelease(this, t + 1);
+                return;
+            }
+            if (putSlow(task, h, t, overflow)) {
+                return;
+            }
+            // a thief moved head: the ring has room now
+        }
+    }
+
+    /** Go's {@code runqputslow}: moves half the ring and {@code task} to the overflow queue. */
+    private boolean putSlow(Runnable task, int h, int t, Overflow overflow) {
+        int n = (t - h) / 2; // 128: half, as Go does, so the P keeps work and the rest is shared
+        Runnable[] batch = new Runnable[n + 1];
+        for (int i = 0; i < n; i++) {
+            batch[i] = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
+        }
+        if (!HEAD.compareAndSet(this, h, h + n)) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            SLOT.setOpaque(ring, (h + i) & MASK, null); // owner: the slots are ours again
+        }
+        batch[n] = task;
+        overflow.putBatch(batch, n + 1);
+        return true;
+    }
+
+    /** Number of tasks the last {@link #get()} returned from {@code runnext} (1) or the ring (0). */
+    boolean lastFromRunnext;
+
+    /**
+     * Go's {@code runqget}: {@code runnext} first, then the head of the ring. Sets
+     * {@link #lastFromRunnext} (Go's {@code inheritTime}). Owner only.
+     */
+    Runnable get() {
+        Runnable next = (Runnable) RUNNEXT.getOpaque(this);
+        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
+            lastFromRunnext = true;
+            return next;
+        }
+        lastFromRunnext = false;
+        return pollRing();
+    }
+
+    /** The head of the ring, skipping {@code runnext}. Owner only. */
+    Runnable pollRing() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            if (t == h) {
+                return null;
+            }
+            Runnable task = (Runnable) SLOT.getOpaque(ring, h & MASK);
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                SLOT.setOpaque(ring, h & MASK, null);
+                return task;
+            }
+        }
+    }
+
+    /** Takes {@code runnext} if it is still {@code expected}. Owner or thief. */
+    boolean takeRunnext(Runnable expected) {
+        return RUNNEXT.compareAndSet(this, expected, null);
+    }
+
+    /** Peeks at {@code runnext}. */
+    Runnable peekRunnext() {
+        return (Runnable) RUNNEXT.getAcquire(this);
+    }
+
+    /** True when the ring (not {@code runnext}) holds tasks. Exact for the owner. */
+    boolean ringNonEmpty() {
+        return (int) TAIL.getAcquire(this) != (int) HEAD.getAcquire(this);
+    }
+
+    /**
+     * Moves everything (runnext and ring) to {@code overflow}; returns how many moved. Safe for
+     * the owner, and for a non-owner too: it takes tasks the way a thief does.
+     */
+    int drainTo(Overflow overflow, boolean owner) {
+        int moved = 0;
+        Runnable next = (Runnable) RUNNEXT.getAcquire(this);
+        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
+            overflow.putBatch(new Runnable[] {next}, 1);
+            moved++;
+        }
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int n = t - h;
+            if (n <= 0) {
+                return moved;
+            }
+            if (n > CAPACITY) {
+                continue; // inconsistent h/t pair: retry
+            }
+            Runnable[] batch = new Runnable[n];
+            for (int i = 0; i < n; i++) {
+                batch[i] = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                if (owner) {
+                    for (int i = 0; i < n; i++) {
+                        SLOT.setOpaque(ring, (h + i) & MASK, null);
+                    }
+                }
+                overflow.putBatch(batch, n);
+                moved += n;
+            }
+        }
+    }
+
+    // ---- thief side -------------------------------------------------------------------------
+
+    /**
+     * Go's {@code runqsteal}: moves about half of {@code victim}'s tasks into this queue (whose
+     * owner is the caller) and returns one of them to run, or null. With {@code stealRunnext},
+     * an empty ring lets the thief take the victim's {@code runnext}.
+     */
+    Runnable stealFrom(LocalRunQueue victim, boolean stealRunnext, boolean victimRunning) {
+        int t = (int) TAIL.getOpaque(this);
+        int n = victim.grab(ring, t, stealRunnext, victimRunning);
+        if (n == 0) {
+            return null;
+        }
+        n--;
+        Runnable task = (Runnable) SLOT.getOpaque(ring, (t + n) & MASK);
+        SLOT.setOpaque(ring, (t + n) & MASK, null);
+        if (n != 0) {
+            TAIL.setRelease(this, t + n);
+        }
+        return task;
+    }
+
+    /**
+     * Go's {@code runqgrab}: copies about half of this queue into {@code batch} starting at
+     * {@code batchHead}, then claims them with one CAS on {@code head}. Returns the count.
+     */
+    private int grab(Runnable[] batch, int batchHead, boolean stealRunnext, boolean running) {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int n = t - h;
+            n = n - n / 2;
+            if (n == 0) {
+                if (stealRunnext) {
+                    Runnable next = (Runnable) RUNNEXT.getAcquire(this);
+                    if (next != null) {
+                        if (running) {
+                            // Go sleeps 3us here: the running owner is probably about to
+                            // schedule its runnext (a hand-off takes well under 1us), and
+                            // stealing it would bounce the pair between carriers.
+                            backOffBeforeRunnextSteal();
+                        }
+                        if (!RUNNEXT.compareAndSet(this, next, null)) {
+                            continue;
+                        }
+                        SLOT.setOpaque(batch, batchHead & MASK, next);
+                        return 1;
+                    }
+                }
+                return 0;
+            }
+            if (n > CAPACITY / 2) {
+                continue; // read an inconsistent h/t pair: retry
+            }
+            for (int i = 0; i < n; i++) {
+                Runnable task = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
+                SLOT.setOpaque(batch, (batchHead + i) & MASK, task);
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                return n;
+            }
+        }
+    }
+
+    /** Go's {@code usleep(3)} before stealing a running P's runnext: a bounded 3 µs spin. */
+    private static void backOffBeforeRunnextSteal() {
+        long deadline = System.nanoTime() + 3_000;
+        while (System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Tasks queued, runnext included; a snapshot for stats. */
+    int size() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            if ((int) HEAD.getAcquire(this) == h) {
+                int n = Math.max(0, Math.min(CAPACITY, t - h));
+                return n + (RUNNEXT.getAcquire(this) != null ? 1 : 0);
+            }
+        }
+    }
+
+    /** True when nothing is queued, runnext included. */
+    boolean isEmpty() {
+        return !ringNonEmpty() && RUNNEXT.getAcquire(this) == null;
+    }
+}
