@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,8 +35,12 @@ import org.slf4j.LoggerFactory;
  *       carrier that finds work wakes the next one ({@link #resetSpinning}).</li>
  *   <li>Spinning carriers are at most half the busy Ps ({@code 2*nmspinning < gomaxprocs-npidle}).</li>
  *   <li>{@code live} counts started-but-unfinished virtual threads and queued plain tasks: +1 in
- *       {@link #execute} before the task is queued, -1 after the run that finished it. The
- *       scheduler terminates when it is shut down and {@code live} is zero.</li>
+ *       {@link #execute} before the task is queued; -1 exactly once at the end: for a virtual
+ *       thread by the JDK counting down its termination latch ({@link GoroutineEnd}), which it
+ *       does once, on the carrier that ran the last segment (reading the thread's state after a
+ *       run would count twice when a yielded thread finishes on another carrier first); for a
+ *       plain task after its run. The scheduler terminates when it is shut down and {@code live}
+ *       is zero.</li>
  * </ul>
  */
 final class CarrierScheduler implements Executor {
@@ -71,6 +76,9 @@ final class CarrierScheduler implements Executor {
     private final AtomicInteger nmspinning = new AtomicInteger();
     private final AtomicInteger carriers = new AtomicInteger();
     private final LongAdder live = new LongAdder();
+    /** Rare: virtual threads joined before their start reached us, so they kept the JDK's latch. */
+    private final ConcurrentHashMap<Thread, Boolean> joinedEarly = new ConcurrentHashMap<>();
+    private final AtomicInteger joinedEarlyCount = new AtomicInteger();
 
     private volatile boolean shutdown;
     private volatile boolean terminated;
@@ -105,6 +113,7 @@ final class CarrierScheduler implements Executor {
         if (vthread == null || VirtualThreads.state(vthread) == VirtualThreads.STARTED) {
             admit(vthread);
         }
+
         Thread current = Thread.currentThread();
         if (current instanceof Carrier c && c.sched == this && c.p != null) {
             if (task == c.current) {
@@ -137,6 +146,40 @@ final class CarrierScheduler implements Executor {
             live.decrement();
             tryTerminate();
             throw rejected(vthread);
+        }
+        if (vthread != null && !VirtualThreads.installTermination(vthread, new GoroutineEnd(this))) {
+            // a joiner created the latch between start and here: count it out after its last run
+            joinedEarly.put(vthread, Boolean.TRUE);
+            joinedEarlyCount.incrementAndGet();
+        }
+    }
+
+    /** A goroutine ended: count it out, and finish a shutdown that waited for it. */
+    void goroutineEnded() {
+        live.decrement();
+        if (shutdown) {
+            tryTerminate();
+        }
+    }
+
+    /**
+     * The termination latch weft gives each of its virtual threads: the JDK counts it down
+     * exactly once, when the thread has terminated, and {@code join} waits on it as usual.
+     */
+    static final class GoroutineEnd extends CountDownLatch {
+        private final CarrierScheduler sched;
+
+        GoroutineEnd(CarrierScheduler sched) {
+            super(1);
+            this.sched = sched;
+        }
+
+        @Override
+        public void countDown() {
+            if (getCount() != 0) {
+                sched.goroutineEnded();
+            }
+            super.countDown();
         }
     }
 
@@ -413,11 +456,12 @@ final class CarrierScheduler implements Executor {
             c.current = null;
         }
         Thread vthread = VirtualThreads.threadOf(task);
-        if (vthread == null || VirtualThreads.state(vthread) == VirtualThreads.TERMINATED) {
-            live.decrement();
-            if (shutdown) {
-                tryTerminate();
-            }
+        if (vthread == null) {
+            goroutineEnded(); // a plain task runs once
+        } else if (joinedEarlyCount.get() != 0 && VirtualThreads.state(vthread) == VirtualThreads.TERMINATED
+                && joinedEarly.remove(vthread) != null) {
+            joinedEarlyCount.decrementAndGet();
+            goroutineEnded();
         }
     }
 

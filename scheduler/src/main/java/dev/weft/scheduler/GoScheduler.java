@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -231,7 +232,7 @@ public final class GoScheduler implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return sched.awaitTermination(timeout.toNanos());
+        return sched.awaitTermination(TimeUnit.NANOSECONDS.convert(timeout)); // saturates, never overflows
     }
 
     /** True after {@link #shutdown()} or {@link #close()}. */

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,6 +21,9 @@ import java.util.concurrent.Executor;
  *       method reference {@code this::runContinuation}, whose one captured field is the thread.
  *       From it we read the thread's state to tell a start ({@code STARTED}) from a wake-up, and
  *       a finished thread ({@code TERMINATED}) after a run.</li>
+ *   <li>{@code VirtualThread.termination}: the latch the JDK counts down exactly once, on the
+ *       carrier, when the thread terminates ({@code afterDone}); {@code join} waits on it. weft
+ *       installs its own latch there at start to count the goroutine out exactly once.</li>
  *   <li>{@code Thread.currentCarrierThread()}: inside a virtual thread, the carrier under it
  *       (the virtual thread is pinned while it calls {@code execute}, so the answer is stable).</li>
  * </ul>
@@ -36,6 +40,7 @@ final class VirtualThreads {
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final VarHandle STATE;
+    private static final VarHandle TERMINATION;
     private static final Class<?> CONTINUATION_TASK;
     private static final VarHandle TASK_THREAD;
     private static final IllegalStateException FAILURE;
@@ -44,6 +49,7 @@ final class VirtualThreads {
         Constructor<?> builder = null;
         MethodHandle currentCarrier = null;
         VarHandle state = null;
+        VarHandle termination = null;
         VarHandle taskThread = null;
         Class<?> taskClass = null;
         int started = -1;
@@ -65,6 +71,7 @@ final class VirtualThreads {
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, lookup);
             state = vtLookup.findVarHandle(vt, "state", int.class);
+            termination = vtLookup.findVarHandle(vt, "termination", CountDownLatch.class);
             started = staticInt(vt, "STARTED");
             terminated = staticInt(vt, "TERMINATED");
 
@@ -105,6 +112,7 @@ final class VirtualThreads {
         BUILDER = builder;
         CURRENT_CARRIER = currentCarrier;
         STATE = state;
+        TERMINATION = termination;
         CONTINUATION_TASK = taskClass;
         TASK_THREAD = taskThread;
         STARTED = started;
@@ -174,6 +182,14 @@ final class VirtualThreads {
     /** The virtual thread behind a task the JDK submitted, or null for any other task. */
     static Thread threadOf(Runnable task) {
         return task.getClass() == CONTINUATION_TASK ? (Thread) TASK_THREAD.get(task) : null;
+    }
+
+    /**
+     * Installs {@code latch} as the thread's termination latch, unless a joiner already created
+     * one. The JDK counts it down exactly once, when the thread terminates.
+     */
+    static boolean installTermination(Thread vthread, CountDownLatch latch) {
+        return TERMINATION.compareAndSet(vthread, (CountDownLatch) null, latch);
     }
 
     /** The JDK's internal state of a virtual thread (see {@code VirtualThread.state}). */

@@ -1,0 +1,89 @@
+package dev.weft.jmh;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * LockSupport park/unpark ping-pong between two virtual threads: the cost of one round trip
+ * (two hand-offs). This is the scheduler's hot path: on weft the woken thread lands in the
+ * waker's P ({@code runnext}) and runs as soon as the waker parks.
+ *
+ * <pre>java -jar jmh/target/benchmarks.jar PingPongBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+public class PingPongBenchmark {
+    static final int ROUND_TRIPS = 10_000;
+
+    @Param({"weft", "jdk"})
+    public String scheduler;
+
+    @Param({"1", "2"})
+    public int gomaxprocs;
+
+    private Schedulers schedulers;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        schedulers = new Schedulers(scheduler, gomaxprocs);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        schedulers.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public int pingPong() throws InterruptedException {
+        return pingPong(schedulers.builder, ROUND_TRIPS);
+    }
+
+    /** Two virtual threads take turns {@code n} times; returns the final turn counter. */
+    static int pingPong(Thread.Builder.OfVirtual builder, int n) throws InterruptedException {
+        AtomicInteger turn = new AtomicInteger();
+        Thread[] threads = new Thread[2];
+        threads[1] = builder.unstarted(() -> {
+            for (int i = 0; i < n; i++) {
+                while (turn.get() != 1) {
+                    LockSupport.park();
+                }
+                turn.set(0);
+                LockSupport.unpark(threads[0]);
+            }
+        });
+        threads[0] = builder.unstarted(() -> {
+            for (int i = 0; i < n; i++) {
+                turn.set(1);
+                LockSupport.unpark(threads[1]);
+                while (turn.get() != 0) {
+                    LockSupport.park();
+                }
+            }
+        });
+        threads[1].start();
+        threads[0].start();
+        threads[0].join();
+        threads[1].join();
+        return turn.get();
+    }
+}
