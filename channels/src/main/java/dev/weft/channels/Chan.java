@@ -1,0 +1,476 @@
+package dev.weft.channels;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A Go channel: a ring buffer of {@link #cap()} elements (none for an unbuffered channel), with
+ * queues of blocked senders and receivers. Works on any thread; on a GoScheduler, a receiver
+ * woken by a send runs next on the sender's P, right after the sender blocks or yields.
+ *
+ * <pre>{@code
+ * Chan<String> jobs = Chan.buffered(128);
+ * Go.go(() -> { for (String j : jobs) process(j); });     // for j := range jobs
+ * jobs.send("a");
+ * jobs.close();
+ *
+ * Chan<Integer> ping = Chan.unbuffered();                  // a rendezvous
+ * SendChan<Integer> out = ping; ReceiveChan<Integer> in = ping;   // chan<- int, <-chan int
+ * }</pre>
+ *
+ * <p>Go's rules: sending on or closing a closed channel throws {@link ChannelClosedException};
+ * receivers drain what is buffered after close, then see the channel closed; {@code null} is
+ * never a value. A sender blocked when the value can go straight to a waiting receiver hands it
+ * over directly, bypassing the buffer (Go's {@code send} to a {@code recvq} waiter).
+ *
+ * <p>Model: Go's runtime/chan.go. Every field below is guarded by this channel's lock, a short
+ * spin lock: nothing blocks or parks while holding it, and wake-ups happen after unlocking.
+ * {@code count} and {@code closed} are also volatile so {@link #len()} and {@link #isClosed()}
+ * can read them without the lock. Invariants: {@code recvq} is non-empty only while the buffer
+ * is empty; {@code sendq} is non-empty only while the buffer is full; once {@code closed}, both
+ * queues are empty and stay empty.
+ *
+ * @param <T> the element type
+ */
+public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = MethodHandles.lookup().findVarHandle(Chan.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Spins before yielding the lock to its holder. The lock is held for a few dozen
+     * instructions, so a short spin usually wins; past it the holder was descheduled, and on a
+     * 2-core machine spinning longer would steal the CPU it needs.
+     */
+    private static final int LOCK_SPINS = 100;
+
+    /** Lock order for select: channels are locked in increasing id. */
+    final long id = IDS.incrementAndGet();
+    private final Object[] buf;
+    private final int capacity;
+
+    private int recvx;              // index of the next element to receive
+    private volatile int count;     // elements in buf
+    private volatile boolean closed;
+    final WaitQueue recvq = new WaitQueue();
+    final WaitQueue sendq = new WaitQueue();
+
+    @SuppressWarnings("unused")
+    private volatile int lock;
+
+    private Chan(int capacity) {
+        this.capacity = capacity;
+        this.buf = capacity == 0 ? null : new Object[capacity];
+    }
+
+    /**
+     * A channel with a ring buffer of {@code capacity} elements; 0 gives an unbuffered channel.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is negative
+     */
+    public static <T> Chan<T> buffered(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("channel capacity must be >= 0, got " + capacity);
+        }
+        return new Chan<>(capacity);
+    }
+
+    /** An unbuffered channel: a send waits until a receiver takes the value (a rendezvous). */
+    public static <T> Chan<T> unbuffered() {
+        return new Chan<>(0);
+    }
+
+    // ---- lock -------------------------------------------------------------------------------
+
+    void lock() {
+        if (!LOCK.compareAndSet(this, 0, 1)) {
+            lockSlow();
+        }
+    }
+
+    private void lockSlow() {
+        int spins = 0;
+        for (;;) {
+            if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (++spins < LOCK_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                spins = 0;
+                Thread.yield();
+            }
+        }
+    }
+
+    void unlock() {
+        LOCK.setRelease(this, 0);
+    }
+
+    // ---- send -------------------------------------------------------------------------------
+
+    @Override
+    public void send(T value) throws InterruptedException {
+        chansend(value, true, 0);
+    }
+
+    @Override
+    public boolean send(T value, Duration timeout) throws InterruptedException {
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout);
+        return chansend(value, true, nanos <= 0 ? -1 : deadline(nanos));
+    }
+
+    @Override
+    public boolean trySend(T value) {
+        try {
+            return chansend(value, false, 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e); // never blocks, never waits
+        }
+    }
+
+    private static long deadline(long nanos) {
+        long d = System.nanoTime() + nanos;
+        return d == 0 ? 1 : d; // 0 means "no deadline"
+    }
+
+    /**
+     * Go's {@code chansend}. {@code deadline}: 0 = none, -1 = already expired (only try),
+     * else a System.nanoTime deadline.
+     */
+    private boolean chansend(T value, boolean block, long deadline) throws InterruptedException {
+        Objects.requireNonNull(value, "channels do not carry null");
+        if (block && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        lock();
+        if (closed) {
+            unlock();
+            throw new ChannelClosedException("send on closed channel");
+        }
+        Waiter receiver = recvq.dequeueClaimed();
+        if (receiver != null) {
+            receiver.complete(value, false); // straight to the waiting receiver, bypassing the buffer
+            unlock();
+            receiver.wake();
+            return true;
+        }
+        if (count < capacity) {
+            enqueueBuffer(value);
+            unlock();
+            return true;
+        }
+        if (!block || deadline == -1) {
+            unlock();
+            return false;
+        }
+        Waiter w = new Waiter(Thread.currentThread(), value);
+        sendq.enqueue(w);
+        unlock();
+        int result = w.await(deadline, true);
+        if (result == Waiter.DONE) {
+            if (w.closed) {
+                throw new ChannelClosedException("send on closed channel");
+            }
+            return true;
+        }
+        lock();
+        sendq.unlink(w);
+        unlock();
+        if (result == Waiter.TIMED_OUT) {
+            return false; // the value is still the caller's
+        }
+        throw new InterruptedException("interrupted while sending: the value was not delivered");
+    }
+
+    private void enqueueBuffer(Object value) {
+        int sendx = recvx + count;
+        if (sendx >= capacity) {
+            sendx -= capacity;
+        }
+        buf[sendx] = value;
+        count = count + 1;
+    }
+
+    private Object dequeueBuffer() {
+        Object v = buf[recvx];
+        buf[recvx] = null;
+        if (++recvx == capacity) {
+            recvx = 0;
+        }
+        count = count - 1;
+        return v;
+    }
+
+    // ---- receive ----------------------------------------------------------------------------
+
+    /** Marks "closed and drained" inside the engine; users see null or an exception. */
+    static final Object CLOSED = new Object() {
+        @Override
+        public String toString() {
+            return "CLOSED";
+        }
+    };
+
+    @Override
+    public T receive() throws InterruptedException {
+        return valueOrThrow(chanrecv(true, 0));
+    }
+
+    @Override
+    public T receiveOrNull() throws InterruptedException {
+        Object v = chanrecv(true, 0);
+        return v == CLOSED ? null : cast(v);
+    }
+
+    @Override
+    public T receive(Duration timeout) throws InterruptedException {
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout);
+        return valueOrThrow(chanrecv(true, nanos <= 0 ? -1 : deadline(nanos)));
+    }
+
+    @Override
+    public T tryReceive() {
+        try {
+            return valueOrThrow(chanrecv(false, 0));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private T valueOrThrow(Object v) {
+        if (v == CLOSED) {
+            throw new ChannelClosedException("receive on closed channel");
+        }
+        return cast(v);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object v) {
+        return (T) v;
+    }
+
+    /**
+     * Go's {@code chanrecv}: a value, {@link #CLOSED}, or null when it would block (non-blocking
+     * or timed out).
+     */
+    private Object chanrecv(boolean block, long deadline) throws InterruptedException {
+        if (block && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        lock();
+        Waiter sender = sendq.dequeueClaimed();
+        if (sender != null) {
+            Object v;
+            if (capacity == 0) {
+                v = sender.elem; // straight from the waiting sender
+            } else {
+                v = dequeueBuffer(); // full buffer: take the head, the sender's value goes to the tail
+                enqueueBuffer(sender.elem);
+            }
+            sender.complete(null, false);
+            unlock();
+            sender.wake();
+            return v;
+        }
+        if (count > 0) {
+            Object v = dequeueBuffer();
+            unlock();
+            return v;
+        }
+        if (closed) {
+            unlock();
+            return CLOSED;
+        }
+        if (!block || deadline == -1) {
+            unlock();
+            return null;
+        }
+        Waiter w = new Waiter(Thread.currentThread(), null);
+        recvq.enqueue(w);
+        unlock();
+        int result = w.await(deadline, true);
+        if (result == Waiter.DONE) {
+            return w.closed ? CLOSED : w.value;
+        }
+        lock();
+        recvq.unlink(w);
+        unlock();
+        if (result == Waiter.TIMED_OUT) {
+            return null;
+        }
+        throw new InterruptedException("interrupted while receiving: no value was taken");
+    }
+
+    /**
+     * With the lock held: takes a value from a waiting sender or the buffer, or {@link #CLOSED}
+     * when closed and drained, or null when nothing is ready. A sender whose value was taken is
+     * claimed and put in {@code woken[0]}, to be woken after unlocking. With a full buffer and a
+     * waiting sender, the receiver takes the head and the sender's value goes to the tail (Go's
+     * {@code recv}), so FIFO order holds.
+     */
+    Object takeLocked(Waiter[] woken) {
+        Waiter sender = sendq.dequeueClaimed();
+        if (sender != null) {
+            Object v;
+            if (capacity == 0) {
+                v = sender.elem;
+            } else {
+                v = dequeueBuffer();
+                enqueueBuffer(sender.elem);
+            }
+            sender.complete(null, false);
+            woken[0] = sender;
+            return v;
+        }
+        if (count > 0) {
+            return dequeueBuffer();
+        }
+        return closed ? CLOSED : null;
+    }
+
+    boolean hasRoomLocked() {
+        return count < capacity;
+    }
+
+    void enqueueLocked(Object value) {
+        enqueueBuffer(value);
+    }
+
+    boolean closedLocked() {
+        return closed;
+    }
+
+    // ---- close ------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        lock();
+        if (closed) {
+            unlock();
+            throw new ChannelClosedException("close of closed channel");
+        }
+        closed = true;
+        Waiter woken = null;
+        for (Waiter w; (w = recvq.dequeueClaimed()) != null; ) {
+            w.complete(null, true);
+            w.next = woken; // reuse the link: the node is off every queue now
+            woken = w;
+        }
+        for (Waiter w; (w = sendq.dequeueClaimed()) != null; ) {
+            w.complete(null, true);
+            w.next = woken;
+            woken = w;
+        }
+        unlock();
+        while (woken != null) {
+            Waiter next = woken.next;
+            woken.next = null;
+            woken.wake();
+            woken = next;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public int len() {
+        return count;
+    }
+
+    @Override
+    public int cap() {
+        return capacity;
+    }
+
+    // ---- select clauses ---------------------------------------------------------------------
+
+    @Override
+    public <R> SelectClause<R> onSend(T value, Supplier<? extends R> then) {
+        Objects.requireNonNull(value, "channels do not carry null");
+        Objects.requireNonNull(then, "then");
+        return SelectClause.send(this, value, then);
+    }
+
+    @Override
+    public <R> SelectClause<R> onReceive(Function<? super T, ? extends R> then) {
+        Objects.requireNonNull(then, "then");
+        return SelectClause.receive(this, then);
+    }
+
+    @Override
+    public <R> SelectClause<R> onReceiveOk(BiFunction<? super T, Boolean, ? extends R> then) {
+        Objects.requireNonNull(then, "then");
+        return SelectClause.receiveOk(this, then);
+    }
+
+    // ---- range ------------------------------------------------------------------------------
+
+    /**
+     * Go's {@code for v := range ch}: receives until the channel is closed and drained. The
+     * iterator blocks in {@code hasNext}; if the thread is interrupted there, it throws
+     * {@link CancellationException} with the interrupt status kept.
+     */
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            private T next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                if (done) {
+                    return false;
+                }
+                try {
+                    next = receiveOrNull();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    CancellationException ce = new CancellationException("interrupted while ranging over a channel");
+                    ce.initCause(e);
+                    throw ce;
+                }
+                done = next == null;
+                return !done;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("channel closed and drained");
+                }
+                T v = next;
+                next = null;
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Chan[len=" + count + " cap=" + capacity + (closed ? " closed" : "") + "]";
+    }
+}

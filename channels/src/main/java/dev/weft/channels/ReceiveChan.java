@@ -1,0 +1,73 @@
+package dev.weft.channels;
+
+import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The receiving side of a channel, Go's {@code <-chan T}. Iterating it receives until the channel
+ * is closed and drained, as Go's {@code for v := range ch}.
+ *
+ * @param <T> the element type; {@code null} is never a value
+ */
+public interface ReceiveChan<T> extends Iterable<T> {
+    /**
+     * Receives a value, blocking while the channel is empty.
+     *
+     * @throws ChannelClosedException if the channel is closed and drained
+     * @throws InterruptedException   if interrupted before a value was taken (none is lost)
+     */
+    T receive() throws InterruptedException;
+
+    /**
+     * Go's {@code v, ok := <-ch}: a value, or {@code null} when the channel is closed and drained
+     * (values are never null, so null means closed).
+     *
+     * @throws InterruptedException if interrupted before a value was taken
+     */
+    T receiveOrNull() throws InterruptedException;
+
+    /**
+     * Receives, waiting at most {@code timeout}.
+     *
+     * @return the value, or null if the timeout elapsed
+     * @throws ChannelClosedException if the channel is closed and drained
+     * @throws InterruptedException   if interrupted before a value was taken
+     */
+    T receive(Duration timeout) throws InterruptedException;
+
+    /**
+     * Receives only if a value is ready; never blocks.
+     *
+     * @return the value, or null if none is ready
+     * @throws ChannelClosedException if the channel is closed and drained
+     */
+    T tryReceive();
+
+    /** Whether the channel is closed (values may still be buffered). */
+    boolean isClosed();
+
+    /** Elements buffered now (racy, as Go's {@code len}). */
+    int len();
+
+    /** The buffer's capacity; 0 for an unbuffered channel. */
+    int cap();
+
+    /**
+     * A select clause that receives a value and yields {@code then.apply(value)}. On a closed and
+     * drained channel the select commits this clause and throws {@link ChannelClosedException};
+     * use {@link #onReceiveOk} to handle close in the select.
+     */
+    <R> SelectClause<R> onReceive(Function<? super T, ? extends R> then);
+
+    /**
+     * Go's {@code case v, ok := <-ch}: yields {@code then.apply(value, true)}, or
+     * {@code then.apply(null, false)} when the channel is closed and drained.
+     */
+    <R> SelectClause<R> onReceiveOk(BiFunction<? super T, Boolean, ? extends R> then);
+
+    /** A select clause that receives and yields the value itself. */
+    default SelectClause<T> onReceive() {
+        return onReceive(Function.identity());
+    }
+}

@@ -1,0 +1,217 @@
+package dev.weft.channels;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Go's {@code select}: waits until one of several channel operations can proceed, and commits
+ * exactly one.
+ *
+ * <pre>{@code
+ * String r = Select.select(
+ *     in.onReceive(v -> "got " + v),
+ *     out.onSend("x", () -> "sent"),
+ *     Timers.after(Duration.ofSeconds(1)).onReceive(t -> "timeout"),   // case <-time.After(d)
+ *     Select.orDefault(() -> "nothing ready"));                          // default
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Among the cases ready at once, one is chosen uniformly at random (Go's pollorder).</li>
+ *   <li>Without a ready case and without a default, the select waits on every case; the first
+ *       counterpart to arrive commits one case, and the others leave no trace (no value taken,
+ *       no waiter left in any queue).</li>
+ *   <li>A closed channel is ready: a receive case on it fails with
+ *       {@link ChannelClosedException} unless it is an {@link ReceiveChan#onReceiveOk} case;
+ *       a send case on it fails.</li>
+ *   <li>The same channel may appear in several cases. Many selects over overlapping channels
+ *       in different orders never deadlock: channels are locked in one global order.</li>
+ *   <li>{@link #when when(false, clause)} disables a case, as Go does with a nil channel; a
+ *       select with no enabled case and no default waits until interrupted, like Go's
+ *       {@code select {}}.</li>
+ *   <li>An interrupted select throws {@link InterruptedException} and commits no case, or, if a
+ *       case committed first, returns normally with the interrupt status set.</li>
+ * </ul>
+ *
+ * <p>Model: Go's runtime/select.go {@code selectgo}: lock every channel in id order, pass 1
+ * polls the cases in random order, pass 2 enqueues a waiter on every channel, park; the
+ * counterpart claims the select (one CAS on the shared waiter), and on wake-up pass 3 unlinks
+ * the waiters of the cases that lost.
+ */
+public final class Select {
+    private Select() {
+    }
+
+    /**
+     * Blocks until one clause can proceed, commits it and returns what its handler returns.
+     *
+     * @throws InterruptedException   if interrupted before any case committed
+     * @throws ChannelClosedException if the committed case is a send on a closed channel, or a
+     *                                receive ({@code onReceive}) on a closed and drained one
+     * @throws IllegalArgumentException if more than one default is given
+     */
+    @SafeVarargs
+    public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
+        return selectgo(clauses.clone());
+    }
+
+    /** {@link #select(SelectClause[])} over a list of clauses. */
+    @SuppressWarnings("unchecked")
+    public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
+        return selectgo(clauses.toArray(new SelectClause[0]));
+    }
+
+    /** Go's {@code default}: runs when no other case is ready, so the select never blocks. */
+    public static <R> SelectClause<R> orDefault(Supplier<? extends R> then) {
+        Objects.requireNonNull(then, "then");
+        return SelectClause.orDefault(then);
+    }
+
+    /**
+     * {@code clause} if {@code enabled}, else the same case disabled: never ready, as a case on
+     * a nil channel in Go.
+     */
+    public static <R> SelectClause<R> when(boolean enabled, SelectClause<R> clause) {
+        Objects.requireNonNull(clause, "clause");
+        return enabled ? clause : clause.disabled();
+    }
+
+    // ---- the engine -------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private static <R> R selectgo(SelectClause<?>[] cases) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        int n = cases.length;
+        int dflt = -1;
+        int enabled = 0;
+        for (int i = 0; i < n; i++) {
+            SelectClause<?> c = Objects.requireNonNull(cases[i], "select clause");
+            if (c.kind == SelectClause.DEFAULT) {
+                if (dflt >= 0) {
+                    throw new IllegalArgumentException("select has more than one default");
+                }
+                dflt = i;
+            } else if (c.enabled()) {
+                enabled++;
+            }
+        }
+        // pollorder: a uniformly random permutation of the enabled cases (Fisher-Yates)
+        int[] pollorder = new int[enabled];
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0, k = 0; i < n; i++) {
+            if (cases[i].kind != SelectClause.DEFAULT && cases[i].enabled()) {
+                int j = rnd.nextInt(k + 1);
+                pollorder[k] = pollorder[j];
+                pollorder[j] = i;
+                k++;
+            }
+        }
+        Chan<?>[] lockorder = lockOrder(cases, pollorder);
+
+        // pass 1: look for a case that can go now
+        Waiter[] woken = new Waiter[1];
+        lockAll(lockorder);
+        for (int i : pollorder) {
+            SelectClause<?> c = cases[i];
+            Chan<?> ch = c.chan;
+            if (c.kind == SelectClause.SEND) {
+                if (ch.closedLocked()) {
+                    unlockAll(lockorder);
+                    return (R) c.fire(null, true);
+                }
+                Waiter receiver = ch.recvq.dequeueClaimed();
+                if (receiver != null) {
+                    receiver.complete(c.value, false);
+                    unlockAll(lockorder);
+                    receiver.wake();
+                    return (R) c.fire(null, false);
+                }
+                if (ch.hasRoomLocked()) {
+                    ch.enqueueLocked(c.value);
+                    unlockAll(lockorder);
+                    return (R) c.fire(null, false);
+                }
+            } else {
+                Object v = ch.takeLocked(woken);
+                if (v != null) {
+                    unlockAll(lockorder);
+                    if (woken[0] != null) {
+                        woken[0].wake();
+                    }
+                    return v == Chan.CLOSED ? (R) c.fire(null, true) : (R) c.fire(v, false);
+                }
+            }
+        }
+        if (dflt >= 0) {
+            unlockAll(lockorder);
+            return (R) cases[dflt].fire(null, false);
+        }
+
+        // pass 2: wait on every case
+        Waiter owner = new Waiter(Thread.currentThread(), null);
+        Waiter[] nodes = new Waiter[enabled];
+        for (int k = 0; k < enabled; k++) {
+            int i = pollorder[k];
+            SelectClause<?> c = cases[i];
+            Waiter node = new Waiter(owner, i, c.kind == SelectClause.SEND ? c.value : null);
+            nodes[k] = node;
+            (c.kind == SelectClause.SEND ? c.chan.sendq : c.chan.recvq).enqueue(node);
+        }
+        unlockAll(lockorder);
+        int result = owner.await(0, true);
+
+        // pass 3: unlink the waiters of every case (the committed one is already unlinked)
+        for (int k = 0; k < enabled; k++) {
+            Chan<?> ch = cases[nodes[k].caseIndex].chan;
+            ch.lock();
+            (cases[nodes[k].caseIndex].kind == SelectClause.SEND ? ch.sendq : ch.recvq).unlink(nodes[k]);
+            ch.unlock();
+        }
+        if (result != Waiter.DONE) {
+            throw new InterruptedException("interrupted while selecting: no case committed");
+        }
+        return (R) cases[owner.fired].fire(owner.value, owner.closed);
+    }
+
+    /** The distinct channels of the enabled cases, sorted by id: the global lock order. */
+    private static Chan<?>[] lockOrder(SelectClause<?>[] cases, int[] pollorder) {
+        Chan<?>[] order = new Chan<?>[pollorder.length];
+        int m = 0;
+        for (int i : pollorder) {
+            Chan<?> ch = cases[i].chan;
+            int j = m;
+            boolean dup = false;
+            for (int k = 0; k < m; k++) {
+                if (order[k] == ch) {
+                    dup = true;
+                    break;
+                }
+            }
+            if (dup) {
+                continue;
+            }
+            while (j > 0 && order[j - 1].id > ch.id) { // insertion sort: selects are small
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = ch;
+            m++;
+        }
+        return m == order.length ? order : java.util.Arrays.copyOf(order, m);
+    }
+
+    private static void lockAll(Chan<?>[] order) {
+        for (Chan<?> ch : order) {
+            ch.lock();
+        }
+    }
+
+    private static void unlockAll(Chan<?>[] order) {
+        for (int i = order.length - 1; i >= 0; i--) {
+            order[i].unlock();
+        }
+    }
+}

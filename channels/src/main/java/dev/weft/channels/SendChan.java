@@ -1,0 +1,67 @@
+package dev.weft.channels;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The sending side of a channel, Go's {@code chan<- T}.
+ *
+ * @param <T> the element type; {@code null} is never a value
+ */
+public interface SendChan<T> {
+    /**
+     * Sends {@code value}, blocking while the buffer is full (on an unbuffered channel: until a
+     * receiver takes it). If interrupted while blocked, either the value was delivered (this
+     * method returns normally, with the interrupt status set) or it was not (it throws and the
+     * value is still the caller's): never both, never lost.
+     *
+     * @throws ChannelClosedException if the channel is closed ("send on closed channel"),
+     *                                before or while blocked
+     * @throws InterruptedException   if interrupted before the value was delivered
+     * @throws NullPointerException   if {@code value} is null
+     */
+    void send(T value) throws InterruptedException;
+
+    /**
+     * Sends {@code value}, waiting at most {@code timeout}.
+     *
+     * @return true if delivered, false if the timeout elapsed (the value was not delivered)
+     * @throws ChannelClosedException if the channel is closed
+     * @throws InterruptedException   if interrupted before the value was delivered
+     */
+    boolean send(T value, Duration timeout) throws InterruptedException;
+
+    /**
+     * Sends {@code value} only if a receiver is waiting or the buffer has room; never blocks.
+     *
+     * @return true if delivered or buffered
+     * @throws ChannelClosedException if the channel is closed
+     */
+    boolean trySend(T value);
+
+    /**
+     * Closes the channel: receivers drain what is buffered, then see it closed; blocked senders
+     * fail with {@link ChannelClosedException}.
+     *
+     * @throws ChannelClosedException if already closed ("close of closed channel")
+     */
+    void close();
+
+    /** Elements buffered now (racy, as Go's {@code len}). */
+    int len();
+
+    /** The buffer's capacity; 0 for an unbuffered channel. */
+    int cap();
+
+    /**
+     * A select clause that sends {@code value} and then yields {@code then.get()}.
+     * <pre>{@code Select.select(out.onSend(x, () -> "sent"), ...)}</pre>
+     * On a closed channel the select commits this clause and throws {@link ChannelClosedException}.
+     */
+    <R> SelectClause<R> onSend(T value, Supplier<? extends R> then);
+
+    /** A select clause that sends {@code value} and yields null. */
+    default SelectClause<Void> onSend(T value) {
+        return onSend(value, () -> null);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.weft.channels;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A blocked channel operation, Go's {@code sudog}: one node in a channel's send or receive queue.
+ * A plain send or receive is its own claim target; the nodes of one select share the select's
+ * {@link #owner}, so that exactly one of them can be claimed.
+ *
+ * <p>The claim protocol (what makes a hand-off exactly-once):
+ * <ul>
+ *   <li>{@code state} goes WAITING → CLAIMED by one CAS: a counterpart, holding the channel's
+ *       lock, wins the waiter; or WAITING → CANCELLED by the waiter itself (interrupt, timeout).
+ *       Exactly one of them succeeds.</li>
+ *   <li>The claimer then writes the result ({@code value}, {@code fired}, {@code closed}) and
+ *       publishes it with the volatile write CLAIMED → DONE, then unparks the thread. The waiter
+ *       reads the result only after it sees DONE.</li>
+ *   <li>Links ({@code prev}, {@code next}, {@code queue}) change only under the lock of the
+ *       channel whose queue holds the node.</li>
+ * </ul>
+ */
+final class Waiter {
+    static final int WAITING = 0;
+    static final int CLAIMED = 1;
+    static final int DONE = 2;
+    static final int CANCELLED = 3;
+    /** {@link #await} results besides DONE: why the waiter cancelled itself. */
+    static final int INTERRUPTED = 4;
+    static final int TIMED_OUT = 5;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The claim target: this for a plain operation, the shared select waiter for a select case. */
+    final Waiter owner;
+    final Thread thread;
+    /** The select case this node stands for (0 for a plain operation). */
+    final int caseIndex;
+    /** For a send node: the value offered. */
+    final Object elem;
+
+    // result, on the owner: written by the claimer between CLAIMED and DONE
+    Object value;
+    int fired;
+    boolean closed;
+
+    private volatile int state;
+
+    // links, guarded by the lock of the channel that queues this node
+    Waiter prev;
+    Waiter next;
+    WaitQueue queue;
+
+    /** A plain operation's waiter, or a select's shared owner. */
+    Waiter(Thread thread, Object elem) {
+        this.owner = this;
+        this.thread = thread;
+        this.caseIndex = 0;
+        this.elem = elem;
+    }
+
+    /** A select case's node. */
+    Waiter(Waiter owner, int caseIndex, Object elem) {
+        this.owner = owner;
+        this.thread = owner.thread;
+        this.caseIndex = caseIndex;
+        this.elem = elem;
+    }
+
+    /** Counterpart side: wins the owner, or false if someone else did (or it was cancelled). */
+    boolean claim() {
+        return owner.state == WAITING && STATE.compareAndSet(owner, WAITING, CLAIMED);
+    }
+
+    /**
+     * Counterpart side, after a successful claim: publish the result. The caller then unlocks
+     * the channel and calls {@link #wake()} (Go's goready after unlock: the woken thread must
+     * not run into the lock we still hold).
+     */
+    void complete(Object value, boolean closed) {
+        Waiter o = owner;
+        o.value = value;
+        o.fired = caseIndex;
+        o.closed = closed;
+        o.state = DONE;
+    }
+
+    /** Unparks the waiting thread; on a GoScheduler it runs next on the caller's P. */
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /** Waiter side: give up (interrupt, timeout). False if a counterpart claimed it first. */
+    boolean cancel() {
+        return STATE.compareAndSet(this, WAITING, CANCELLED);
+    }
+
+    boolean isDone() {
+        return state == DONE;
+    }
+
+    /**
+     * Waiter side: parks until DONE. With {@code deadline != 0} (System.nanoTime), or when
+     * interrupted, it tries to cancel; returns DONE, INTERRUPTED (interrupt status cleared) or
+     * TIMED_OUT. If the cancel loses, it waits for the claimer's result (a few instructions
+     * away) and returns DONE, with the interrupt status kept.
+     */
+    int await(long deadline, boolean interruptible) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                if (state == DONE) {
+                    return DONE;
+                }
+                if (interruptible && Thread.interrupted()) {
+                    interrupted = true;
+                    if (cancel()) {
+                        interrupted = false;
+                        return INTERRUPTED;
+                    }
+                    return awaitClaimed();
+                }
+                if (deadline != 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        if (cancel()) {
+                            return TIMED_OUT;
+                        }
+                        return awaitClaimed();
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            if (interrupted && state == DONE) {
+                Thread.currentThread().interrupt(); // delivered anyway: keep the interrupt for later
+            }
+        }
+    }
+
+    /** The claimer is between CLAIMED and DONE: wait for DONE (it never blocks in between). */
+    private int awaitClaimed() {
+        while (state != DONE) {
+            Thread.onSpinWait();
+        }
+        return DONE;
+    }
+}
