@@ -303,7 +303,11 @@ final class CarrierScheduler implements Executor {
                     }
                 }
                 c.p = null;
-                pidleput(p);
+                if (p.id < gomaxprocs) {
+                    pidleput(p);
+                } else {
+                    killp(p); // a resize removed it while we looked for work: it must not go idle
+                }
             }
             if (c.spinning) {
                 c.spinning = false;
@@ -417,9 +421,7 @@ final class CarrierScheduler implements Executor {
             if (p.id < gomaxprocs) {
                 return false;
             }
-            p.runq.drainTo(runq, true);
-            p.status = Processor.DEAD;
-            p.carrier = null;
+            killp(p);
             c.p = null;
         }
         if (c.spinning) {
@@ -486,6 +488,13 @@ final class CarrierScheduler implements Executor {
         return p;
     }
 
+    /** A removed P: its queue moves to the global queue, and it leaves the P set. Under lock. */
+    private void killp(Processor p) {
+        p.runq.drainTo(runq, true);
+        p.status = Processor.DEAD;
+        p.carrier = null;
+    }
+
     private void pidleremove(Processor p) {
         Processor prev = null;
         for (Processor q = pidle; q != null; prev = q, q = q.nextIdle) {
@@ -541,8 +550,7 @@ final class CarrierScheduler implements Executor {
                     Processor p = allp[i];
                     if (p.status == Processor.IDLE) {
                         pidleremove(p);
-                        p.status = Processor.DEAD;
-                        p.runq.drainTo(runq, true);
+                        killp(p);
                     } else if (p.status == Processor.RUNNING) {
                         p.runq.drainTo(runq, false);
                     }

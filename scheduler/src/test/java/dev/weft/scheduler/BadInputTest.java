@@ -1,0 +1,136 @@
+package dev.weft.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Invalid arguments, invalid settings and a JVM without {@code --add-opens}. */
+class BadInputTest {
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -3, 1025, Integer.MIN_VALUE, Integer.MAX_VALUE})
+  void createRejectsASizeOutOfRange(int n) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> GoScheduler.create(n).close());
+    assertTrue(e.getMessage().contains("from 1 to 1024"), e.getMessage());
+    assertTrue(e.getMessage().contains(String.valueOf(n)), e.getMessage());
+  }
+
+  @Test
+  void resizeRejectsASizeAboveTheMaximumAndKeepsTheOldSize() {
+    try (GoScheduler s = GoScheduler.create(2)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.gomaxprocs(1025));
+      assertTrue(e.getMessage().contains("from 1 to 1024"), e.getMessage());
+      assertTrue(e.getMessage().contains("1025"), e.getMessage());
+      assertEquals(2, s.gomaxprocs());
+      assertThrows(IllegalArgumentException.class, () -> s.gomaxprocs(Integer.MAX_VALUE));
+      assertEquals(2, s.gomaxprocs());
+      assertEquals(2, s.gomaxprocs(GoScheduler.MAX_GOMAXPROCS), "1024 itself is allowed");
+      assertEquals(1024, s.gomaxprocs());
+    }
+  }
+
+  @Test
+  void aBadGomaxprocsPropertyMakesCreateThrowNamingItAndTheValue() {
+    String old = System.getProperty("gomaxprocs");
+    System.setProperty("gomaxprocs", "abc");
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
+      assertTrue(e.getMessage().contains("gomaxprocs"), e.getMessage());
+      assertTrue(e.getMessage().contains("abc"), e.getMessage());
+      System.setProperty("gomaxprocs", "0");
+      IllegalStateException zero = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
+      assertTrue(zero.getMessage().contains("gomaxprocs=0"), zero.getMessage());
+    } finally {
+      if (old == null) {
+        System.clearProperty("gomaxprocs");
+      } else {
+        System.setProperty("gomaxprocs", old);
+      }
+    }
+  }
+
+  @Test
+  void aValidGomaxprocsPropertySizesCreate() {
+    String old = System.getProperty("gomaxprocs");
+    System.setProperty("gomaxprocs", " 3 ");
+    try (GoScheduler s = GoScheduler.create()) {
+      assertEquals(3, s.gomaxprocs());
+    } finally {
+      if (old == null) {
+        System.clearProperty("gomaxprocs");
+      } else {
+        System.setProperty("gomaxprocs", old);
+      }
+    }
+  }
+
+  @Test
+  void nullArgumentsThrowNullPointerException() {
+    try (GoScheduler s = GoScheduler.create(1)) {
+      assertThrows(NullPointerException.class, () -> s.go(null));
+      assertThrows(NullPointerException.class, () -> s.awaitTermination(null));
+      assertThrows(NullPointerException.class, () -> s.virtualThreadFactory().newThread(null));
+      assertThrows(NullPointerException.class, () -> s.virtualThreadBuilder().start(null));
+      assertEquals(0, s.numGoroutine(), "a rejected null task is not counted");
+    }
+    assertThrows(NullPointerException.class, () -> Go.go(null));
+  }
+
+  @Test
+  void awaitTerminationWithAHugeTimeoutDoesNotOverflow() throws Exception {
+    GoScheduler s = GoScheduler.create(1);
+    s.close();
+    // like ExecutorService.awaitTermination(Long.MAX_VALUE, ...): a timeout too long for a long
+    // of nanoseconds means "wait as long as it takes", not an ArithmeticException
+    assertTrue(s.awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)));
+    assertTrue(s.awaitTermination(Duration.ofDays(365L * 1000)));
+  }
+
+  @Test
+  void awaitTerminationWithANegativeTimeoutReturnsAtOnce() throws Exception {
+    try (GoScheduler s = GoScheduler.create(1)) {
+      assertEquals(false, s.awaitTermination(Duration.ofSeconds(-1)));
+      s.shutdown();
+      assertTrue(s.awaitTermination(Duration.ofSeconds(-1)), "terminated already: nothing ever ran");
+    }
+  }
+
+  /** A child JVM without --add-opens: every entry point explains the missing flag, every time. */
+  @Test
+  void withoutAddOpensEveryEntryPointThrowsIllegalStateExceptionNamingTheFlag() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", NoOpensMain.class.getName()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not exit");
+    String output = new String(out, StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), output);
+    assertTrue(output.contains("done"), output);
+    String flag = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    for (String what : List.of("create", "create()", "global", "go1", "go2", "gomaxprocs")) {
+      String line = output.lines().filter(l -> l.startsWith(what + " -> ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no line for " + what + " in:\n" + output));
+      assertTrue(line.startsWith(what + " -> java.lang.IllegalStateException: "), line);
+      assertTrue(line.contains(flag), line);
+    }
+    assertTrue(!output.contains("NoClassDefFoundError") && !output.contains("ExceptionInInitializerError"),
+        output);
+  }
+}
