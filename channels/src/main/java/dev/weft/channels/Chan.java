@@ -69,6 +69,8 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     private int recvx;              // index of the next element to receive
     private volatile int count;     // elements in buf
     private volatile boolean closed;
+    /** A waiter claimed under the lock, to wake right after unlocking ({@link #unlockAndWake}). */
+    private Waiter toWake;
     final WaitQueue recvq = new WaitQueue();
     final WaitQueue sendq = new WaitQueue();
 
@@ -165,16 +167,8 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             unlock();
             throw new ChannelClosedException("send on closed channel");
         }
-        Waiter receiver = recvq.dequeueClaimed();
-        if (receiver != null) {
-            receiver.complete(value, false); // straight to the waiting receiver, bypassing the buffer
-            unlock();
-            receiver.wake();
-            return true;
-        }
-        if (count < capacity) {
-            enqueueBuffer(value);
-            unlock();
+        if (offerLocked(value)) {
+            unlockAndWake();
             return true;
         }
         if (!block || deadline == -1) {
@@ -276,28 +270,10 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             throw new InterruptedException();
         }
         lock();
-        Waiter sender = sendq.dequeueClaimed();
-        if (sender != null) {
-            Object v;
-            if (capacity == 0) {
-                v = sender.elem; // straight from the waiting sender
-            } else {
-                v = dequeueBuffer(); // full buffer: take the head, the sender's value goes to the tail
-                enqueueBuffer(sender.elem);
-            }
-            sender.complete(null, false);
-            unlock();
-            sender.wake();
+        Object v = takeLocked();
+        if (v != null) {
+            unlockAndWake();
             return v;
-        }
-        if (count > 0) {
-            Object v = dequeueBuffer();
-            unlock();
-            return v;
-        }
-        if (closed) {
-            unlock();
-            return CLOSED;
         }
         if (!block || deadline == -1) {
             unlock();
@@ -320,24 +296,23 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     }
 
     /**
-     * With the lock held: takes a value from a waiting sender or the buffer, or {@link #CLOSED}
-     * when closed and drained, or null when nothing is ready. A sender whose value was taken is
-     * claimed and put in {@code woken[0]}, to be woken after unlocking. With a full buffer and a
-     * waiting sender, the receiver takes the head and the sender's value goes to the tail (Go's
-     * {@code recv}), so FIFO order holds.
+     * With the lock held: takes a value from a waiting sender or the buffer; {@link #CLOSED} when
+     * closed and drained; null when nothing is ready. A sender whose value was taken is claimed
+     * and left in {@link #toWake}. With a full buffer and a waiting sender, the receiver takes
+     * the head and the sender's value goes to the tail (Go's {@code recv}), so FIFO order holds.
      */
-    Object takeLocked(Waiter[] woken) {
+    Object takeLocked() {
         Waiter sender = sendq.dequeueClaimed();
         if (sender != null) {
             Object v;
             if (capacity == 0) {
-                v = sender.elem;
+                v = sender.elem; // straight from the waiting sender
             } else {
                 v = dequeueBuffer();
                 enqueueBuffer(sender.elem);
             }
             sender.complete(null, false);
-            woken[0] = sender;
+            toWake = sender;
             return v;
         }
         if (count > 0) {
@@ -346,12 +321,43 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         return closed ? CLOSED : null;
     }
 
-    boolean hasRoomLocked() {
-        return count < capacity;
+    /**
+     * With the lock held, on an open channel: hands {@code value} to a waiting receiver (claimed
+     * and left in {@link #toWake}; the buffer is bypassed) or to the buffer; false when neither
+     * can take it.
+     */
+    boolean offerLocked(Object value) {
+        Waiter receiver = recvq.dequeueClaimed();
+        if (receiver != null) {
+            receiver.complete(value, false);
+            toWake = receiver;
+            return true;
+        }
+        if (count < capacity) {
+            enqueueBuffer(value);
+            return true;
+        }
+        return false;
     }
 
-    void enqueueLocked(Object value) {
-        enqueueBuffer(value);
+    /**
+     * Unlocks, then wakes the waiter a {@code takeLocked}/{@code offerLocked} claimed, if any
+     * (Go's goready after unlock: the woken thread must not run into our lock).
+     */
+    void unlockAndWake() {
+        Waiter w = toWake;
+        toWake = null;
+        unlock();
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    /** With the lock held: the waiter to wake after unlocking, cleared. */
+    Waiter takeToWake() {
+        Waiter w = toWake;
+        toWake = null;
+        return w;
     }
 
     boolean closedLocked() {

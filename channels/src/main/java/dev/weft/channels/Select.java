@@ -112,7 +112,6 @@ public final class Select {
         Chan<?>[] lockorder = lockOrder(cases, pollorder);
 
         // pass 1: look for a case that can go now
-        Waiter[] woken = new Waiter[1];
         lockAll(lockorder);
         for (int i : pollorder) {
             SelectClause<?> c = cases[i];
@@ -122,24 +121,21 @@ public final class Select {
                     unlockAll(lockorder);
                     return (R) c.fire(null, true);
                 }
-                Waiter receiver = ch.recvq.dequeueClaimed();
-                if (receiver != null) {
-                    receiver.complete(c.value, false);
+                if (ch.offerLocked(c.value)) {
+                    Waiter w = ch.takeToWake();
                     unlockAll(lockorder);
-                    receiver.wake();
-                    return (R) c.fire(null, false);
-                }
-                if (ch.hasRoomLocked()) {
-                    ch.enqueueLocked(c.value);
-                    unlockAll(lockorder);
+                    if (w != null) {
+                        w.wake();
+                    }
                     return (R) c.fire(null, false);
                 }
             } else {
-                Object v = ch.takeLocked(woken);
+                Object v = ch.takeLocked();
                 if (v != null) {
+                    Waiter w = ch.takeToWake();
                     unlockAll(lockorder);
-                    if (woken[0] != null) {
-                        woken[0].wake();
+                    if (w != null) {
+                        w.wake();
                     }
                     return v == Chan.CLOSED ? (R) c.fire(null, true) : (R) c.fire(v, false);
                 }
