@@ -90,6 +90,9 @@ public final class Select {
         for (int i = 0; i < n; i++) {
             SelectClause<?> c = Objects.requireNonNull(cases[i], "select clause");
             if (c.kind == SelectClause.DEFAULT) {
+                if (!c.enabled()) {
+                    continue; // Select.when(false, orDefault(...)): no default
+                }
                 if (dflt >= 0) {
                     throw new IllegalArgumentException("select has more than one default");
                 }

@@ -18,17 +18,24 @@ public final class SelectClause<R> {
     static final int RECEIVE_OK = 2;
     static final int DEFAULT = 3;
 
-    /** The channel; null when the clause is disabled (never ready, like a nil channel) or default. */
+    /** The channel; null for a default. */
     final Chan<?> chan;
     final int kind;
     final Object value;
     private final Object then;
+    /** False when disabled by {@link Select#when}: never ready, like a case on a nil channel. */
+    private final boolean active;
 
-    private SelectClause(Chan<?> chan, int kind, Object value, Object then) {
+    private SelectClause(Chan<?> chan, int kind, Object value, Object then, boolean active) {
         this.chan = chan;
         this.kind = kind;
         this.value = value;
         this.then = then;
+        this.active = active;
+    }
+
+    private SelectClause(Chan<?> chan, int kind, Object value, Object then) {
+        this(chan, kind, value, then, true);
     }
 
     static <R> SelectClause<R> send(Chan<?> chan, Object value, Supplier<? extends R> then) {
@@ -47,13 +54,13 @@ public final class SelectClause<R> {
         return new SelectClause<>(null, DEFAULT, null, then);
     }
 
-    /** The same clause, never ready: Go's case on a nil channel. */
+    /** The same clause, never ready: Go's case on a nil channel (a disabled default is ignored). */
     SelectClause<R> disabled() {
-        return kind == DEFAULT ? this : new SelectClause<>(null, kind, value, then);
+        return new SelectClause<>(chan, kind, value, then, false);
     }
 
     boolean enabled() {
-        return chan != null;
+        return active;
     }
 
     /** Runs the handler of the committed case (outside every lock). */
@@ -91,6 +98,6 @@ public final class SelectClause<R> {
             case RECEIVE_OK -> "receiveOk";
             default -> "default";
         };
-        return "SelectClause[" + k + (kind != DEFAULT && chan == null ? " disabled" : "") + "]";
+        return "SelectClause[" + k + (active ? "" : " disabled") + "]";
     }
 }

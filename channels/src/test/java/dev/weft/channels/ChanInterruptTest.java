@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.channels.ChanThreadKindsTest.Rounds;
 import dev.weft.channels.ChanThreadKindsTest.ThreadKind;
 import dev.weft.channels.ChanThreadKindsTest.Threads;
 import java.time.Duration;
@@ -39,8 +40,8 @@ class ChanInterruptTest {
   private static final int RETURNED = 1;
   private static final int THREW = 2;
 
-  private static int rounds(ThreadKind kind) {
-    return kind == ThreadKind.PLATFORM ? 800 : 2000;
+  private static Rounds rounds(ThreadKind kind) {
+    return new Rounds(300, kind == ThreadKind.PLATFORM ? 600 : 1200, Duration.ofMillis(1200));
   }
 
   /** Waits (bounded) until the flag is set, without sleeping and ignoring interrupts. */
@@ -96,12 +97,12 @@ class ChanInterruptTest {
   @EnumSource(ThreadKind.class)
   void anInterruptedSendEitherDeliveredOnceOrNotAtAll(ThreadKind kind) throws Exception {
     SplittableRandom rnd = new SplittableRandom();
-    int rounds = rounds(kind);
+    Rounds rounds = rounds(kind);
     long sentNormally = 0;
     long received = 0;
     int threw = 0;
     try (Threads threads = kind.open()) {
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; rounds.more(round); round++) {
         int cap = rnd.nextInt(2);
         Chan<Integer> ch = Chan.buffered(cap);
         if (cap == 1) {
@@ -175,12 +176,12 @@ class ChanInterruptTest {
   @EnumSource(ThreadKind.class)
   void anInterruptedReceiveTookTheValueIffItReturnedIt(ThreadKind kind) throws Exception {
     SplittableRandom rnd = new SplittableRandom();
-    int rounds = rounds(kind);
+    Rounds rounds = rounds(kind);
     long sent = 0;
     long received = 0;
     int threw = 0;
     try (Threads threads = kind.open()) {
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; rounds.more(round); round++) {
         int cap = rnd.nextInt(2);
         Chan<Integer> ch = Chan.buffered(cap);
         int value = round;

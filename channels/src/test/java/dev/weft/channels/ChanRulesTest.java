@@ -298,6 +298,32 @@ class ChanRulesTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(ThreadKind.class)
+  void anEnormousTimeoutWaitsLikeNoTimeout(ThreadKind kind) throws Exception {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE); // nanoTime + this overflows
+    Chan<Integer> ch = Chan.unbuffered();
+    AtomicReference<Integer> got = new AtomicReference<>();
+    AtomicBoolean sent = new AtomicBoolean();
+    try (Threads threads = kind.open()) {
+      Thread r = threads.start("receiver", () -> got.set(ch.receive(forever)));
+      awaitBlocked(r);
+      for (int i = 0; i < 100; i++) {
+        Thread.yield();
+      }
+      assertTrue(r.isAlive(), "an enormous timeout must not expire at once");
+      ch.send(1);
+      threads.join(r);
+      Thread s = threads.start("sender", () -> sent.set(ch.send(2, forever)));
+      awaitBlocked(s);
+      assertTrue(s.isAlive());
+      assertEquals(2, ch.receive());
+      threads.joinAll();
+    }
+    assertEquals(1, got.get());
+    assertTrue(sent.get());
+  }
+
   // ---- close wakes everyone -----------------------------------------------------------------
 
   @ParameterizedTest

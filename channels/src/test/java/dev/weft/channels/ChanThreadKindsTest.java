@@ -33,6 +33,9 @@ class ChanThreadKindsTest {
   /** How long any single wait of a test may take before it counts as a hang. */
   static final Duration HANG = Duration.ofSeconds(20);
 
+  /** Every thread started through a {@link Threads} and not yet seen to end, for thread dumps. */
+  private static final java.util.Set<Thread> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Where a channel test's threads run. */
   enum ThreadKind {
     /** Virtual threads on a {@link GoScheduler} with one P: hand-offs run next on the same P. */
@@ -88,13 +91,16 @@ class ChanThreadKindsTest {
         case PLATFORM -> Thread.ofPlatform().name(name).daemon().unstarted(r);
       };
       started.add(t);
+      LIVE.add(t);
       t.start();
       return t;
     }
 
     /** Joins {@code t}; fails with a thread dump if it hasn't ended within {@link #HANG}. */
     void join(Thread t) throws InterruptedException {
-      if (!t.join(HANG)) {
+      if (t.join(HANG)) {
+        LIVE.remove(t);
+      } else {
         fail(kind + ": thread " + t.getName() + " still running after " + HANG + " (state "
             + t.getState() + "); thread dump: " + dumpThreads("join-" + t.getName(), started));
       }
@@ -143,6 +149,7 @@ class ChanThreadKindsTest {
               + dumpThreads("close-" + t.getName(), started);
         }
       }
+      started.stream().filter(t -> !t.isAlive()).forEach(LIVE::remove);
       if (scheduler != null) {
         if (hung == null) {
           scheduler.close();
@@ -185,6 +192,27 @@ class ChanThreadKindsTest {
     }
   }
 
+  /**
+   * Round budget of a randomized race test: at least {@code min} rounds, at most {@code max},
+   * and no new round past {@code budget} after the first {@code min}, so that a loaded machine
+   * runs fewer rounds instead of a much longer test.
+   */
+  static final class Rounds {
+    private final int min;
+    private final int max;
+    private final long deadline;
+
+    Rounds(int min, int max, Duration budget) {
+      this.min = min;
+      this.max = max;
+      this.deadline = System.nanoTime() + budget.toNanos();
+    }
+
+    boolean more(int round) {
+      return round < max && (round < min || System.nanoTime() < deadline);
+    }
+  }
+
   /** Spins (bounded, no sleep) for roughly {@code n} iterations: a random delay for races. */
   static void spin(int n) {
     for (int i = 0; i < n; i++) {
@@ -222,6 +250,11 @@ class ChanThreadKindsTest {
     } catch (IOException | RuntimeException e) {
       return "(not written: " + e + ")\n" + sb;
     }
+  }
+
+  /** {@link #dumpThreads} of every test thread still alive, and of every platform thread. */
+  static String dumpAllThreads(String why) {
+    return dumpThreads(why, LIVE.stream().filter(Thread::isAlive).toList());
   }
 
   private static void appendStack(StringBuilder sb, Thread t, StackTraceElement[] stack) {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.channels.ChanThreadKindsTest.Rounds;
 import dev.weft.channels.ChanThreadKindsTest.ThreadKind;
 import dev.weft.channels.ChanThreadKindsTest.Threads;
 import java.time.Duration;
@@ -157,10 +158,10 @@ class SelectTest {
   @EnumSource(ThreadKind.class)
   void twoSelectsRacingForOneValueExactlyOneGetsIt(ThreadKind kind) throws Exception {
     SplittableRandom rnd = new SplittableRandom();
-    int rounds = kind == ThreadKind.PLATFORM ? 300 : 600;
+    Rounds rounds = new Rounds(200, kind == ThreadKind.PLATFORM ? 300 : 600, Duration.ofMillis(1000));
     int[] winners = new int[2];
     try (Threads threads = kind.open()) {
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; rounds.more(round); round++) {
         Chan<Integer> ch = Chan.buffered(rnd.nextInt(2));
         Chan<Integer> quit = Chan.unbuffered();
         List<String> results = new CopyOnWriteArrayList<>();
@@ -205,9 +206,9 @@ class SelectTest {
   @EnumSource(ThreadKind.class)
   void aSelectSendMeetsASelectReceiveOnAnUnbufferedChannel(ThreadKind kind) throws Exception {
     SplittableRandom rnd = new SplittableRandom();
-    int rounds = kind == ThreadKind.PLATFORM ? 300 : 1000;
+    Rounds rounds = new Rounds(200, kind == ThreadKind.PLATFORM ? 300 : 1000, Duration.ofMillis(1000));
     try (Threads threads = kind.open()) {
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; rounds.more(round); round++) {
         Chan<Integer> ch = Chan.unbuffered();
         Chan<Integer> idle1 = Chan.unbuffered(); // the send select receives here: nobody sends
         Chan<Integer> idle2 = Chan.unbuffered(); // the send select sends here: nobody receives
@@ -484,11 +485,11 @@ class SelectTest {
   @EnumSource(ThreadKind.class)
   void anInterruptRacingACounterpartCommitsAtMostOnce(ThreadKind kind) throws Exception {
     SplittableRandom rnd = new SplittableRandom();
-    int rounds = kind == ThreadKind.PLATFORM ? 600 : 1500;
+    Rounds rounds = new Rounds(300, kind == ThreadKind.PLATFORM ? 600 : 1500, Duration.ofMillis(1000));
     int threw = 0;
     int committed = 0;
     try (Threads threads = kind.open()) {
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; rounds.more(round); round++) {
         Chan<Integer> in = Chan.buffered(rnd.nextInt(2));
         Chan<Integer> out = Chan.unbuffered();
         Chan<Integer> idle = Chan.unbuffered();
@@ -618,7 +619,7 @@ class SelectTest {
   @EnumSource(ThreadKind.class)
   void manySelectsOverOverlappingChannelsNeitherDeadlockNorLoseValues(ThreadKind kind) {
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> overlappingSelects(kind), () -> "deadlock? thread dump: "
-        + ChanThreadKindsTest.dumpThreads("overlapping-selects-" + kind, List.of()));
+        + ChanThreadKindsTest.dumpAllThreads("overlapping-selects-" + kind));
   }
 
   private static void overlappingSelects(ThreadKind kind) throws Exception {
@@ -686,7 +687,7 @@ class SelectTest {
       }
       assertTrue(enough.await(HANG.toSeconds(), TimeUnit.SECONDS), "only " + committed.get() + " of " + ops
           + " selects committed: deadlock? thread dump: "
-          + ChanThreadKindsTest.dumpThreads("overlapping-" + kind, List.of()));
+          + ChanThreadKindsTest.dumpAllThreads("overlapping-" + kind));
       done.close();
       threads.joinAll();
     }
@@ -719,5 +720,27 @@ class SelectTest {
       a[j] = t;
     }
     return a;
+  }
+
+  @Test
+  void aDisabledDefaultIsNoDefault() throws Exception {
+    Chan<Integer> ready = Chan.buffered(1);
+    ready.send(7);
+    // with the default disabled, the ready case commits (with it enabled, it still would: ready wins)
+    assertEquals("7", Select.select(ready.onReceive(v -> "" + v), Select.when(false, Select.orDefault(() -> "default"))));
+    // nothing ready and the default disabled: the select blocks, so a timed-out interrupt ends it
+    Chan<Integer> empty = Chan.unbuffered();
+    Thread self = Thread.currentThread();
+    Thread interrupter = Thread.ofPlatform().start(() -> {
+      while (self.getState() != Thread.State.WAITING) {
+        Thread.onSpinWait();
+      }
+      self.interrupt();
+    });
+    assertThrows(InterruptedException.class,
+        () -> Select.select(empty.onReceive(v -> "v"), Select.when(false, Select.orDefault(() -> "default"))));
+    interrupter.join(10_000);
+    // two defaults, one disabled, are fine
+    assertEquals("on", Select.select(Select.when(false, Select.orDefault(() -> "off")), Select.orDefault(() -> "on")));
   }
 }
