@@ -4,16 +4,13 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,33 +29,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
-public class ChannelBenchmark {
+public class ChannelBenchmark extends OnScheduler {
     static final int ROUND_TRIPS = 10_000;
     static final int VALUES = 100_000;
 
     @Param({"weft", "jox", "jdk"})
     public String impl;
 
-    @Param({"weft", "jdk"})
-    public String scheduler;
-
-    @Param({"1", "2"})
-    public int gomaxprocs;
-
     @Param({"128"})
     public int capacity;
-
-    private Schedulers schedulers;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        schedulers = new Schedulers(scheduler, gomaxprocs);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        schedulers.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
@@ -66,7 +45,7 @@ public class ChannelBenchmark {
         Pipe<Integer> ping = Pipe.of(impl, 0);
         Pipe<Integer> pong = Pipe.of(impl, 0);
         long[] sum = new long[1];
-        Thread echo = schedulers.builder.start(() -> {
+        Thread echo = builder().start(() -> {
             try {
                 for (int i = 0; i < ROUND_TRIPS; i++) {
                     pong.send(ping.receive() + 1);
@@ -75,7 +54,7 @@ public class ChannelBenchmark {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread main = schedulers.builder.start(() -> {
+        Thread main = builder().start(() -> {
             try {
                 for (int i = 0; i < ROUND_TRIPS; i++) {
                     ping.send(i);
@@ -95,7 +74,7 @@ public class ChannelBenchmark {
     public long buffered1x1() throws InterruptedException {
         Pipe<Integer> pipe = Pipe.of(impl, capacity);
         long[] sum = new long[1];
-        Thread consumer = schedulers.builder.start(() -> {
+        Thread consumer = builder().start(() -> {
             try {
                 for (int i = 0; i < VALUES; i++) {
                     sum[0] += pipe.receive();
@@ -104,7 +83,7 @@ public class ChannelBenchmark {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread producer = schedulers.builder.start(() -> {
+        Thread producer = builder().start(() -> {
             try {
                 for (int i = 0; i < VALUES; i++) {
                     pipe.send(i);

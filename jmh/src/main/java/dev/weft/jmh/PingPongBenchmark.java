@@ -6,16 +6,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,31 +27,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
-public class PingPongBenchmark {
+public class PingPongBenchmark extends OnScheduler {
     static final int ROUND_TRIPS = 10_000;
-
-    @Param({"weft", "jdk"})
-    public String scheduler;
-
-    @Param({"1", "2"})
-    public int gomaxprocs;
-
-    private Schedulers schedulers;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        schedulers = new Schedulers(scheduler, gomaxprocs);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        schedulers.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public int pingPong() throws InterruptedException {
-        return pingPong(schedulers.builder, ROUND_TRIPS);
+        return pingPong(builder(), ROUND_TRIPS);
     }
 
     /** Two virtual threads take turns {@code n} times; returns the final turn counter. */
