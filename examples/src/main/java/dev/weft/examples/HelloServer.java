@@ -166,6 +166,11 @@ public final class HelloServer implements AutoCloseable {
       System.err.println("error: cannot start the server on port " + options.port() + ": " + e);
       System.exit(1);
       return;
+    } catch (IllegalStateException e) {
+      // a bad -Dgomaxprocs / GOMAXPROCS, or the JVM lacks --add-opens: the message says which
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hello-server-shutdown"));
     printBanner(System.out, server);
