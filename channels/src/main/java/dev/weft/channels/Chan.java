@@ -101,6 +101,11 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     // ---- lock -------------------------------------------------------------------------------
 
+    /**
+     * Takes the lock. Never call it while holding another channel's lock: past a short spin it
+     * yields, and a thread must not yield (be unmounted) while it holds a lock others spin on.
+     * {@link Select} takes several locks with {@link #tryLockSpinning} instead.
+     */
     void lock() {
         if (!LOCK.compareAndSet(this, 0, 1)) {
             lockSlow();
@@ -108,18 +113,20 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     }
 
     private void lockSlow() {
-        int spins = 0;
-        for (;;) {
-            if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            if (++spins < LOCK_SPINS) {
-                Thread.onSpinWait();
-            } else {
-                spins = 0;
-                Thread.yield();
-            }
+        while (!tryLockSpinning()) {
+            Thread.yield(); // holding no lock: let the holder run (it may share our carrier)
         }
+    }
+
+    /** Tries to take the lock, spinning a little; never yields. */
+    boolean tryLockSpinning() {
+        for (int spins = 0; spins < LOCK_SPINS; spins++) {
+            if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     void unlock() {

@@ -202,9 +202,27 @@ public final class Select {
         return m == order.length ? order : java.util.Arrays.copyOf(order, m);
     }
 
+    /**
+     * Locks every channel in id order (Go's {@code sellock}). A lock that stays busy past a short
+     * spin makes us release the ones we hold, yield, and start over: a thread must never be
+     * unmounted while holding a lock that others spin on, or they convoy behind it.
+     */
     private static void lockAll(Chan<?>[] order) {
-        for (Chan<?> ch : order) {
-            ch.lock();
+        retry:
+        for (;;) {
+            for (int i = 0; i < order.length; i++) {
+                Chan<?> ch = order[i];
+                if (i == 0) {
+                    ch.lock(); // holding nothing yet: lock() may yield
+                } else if (!ch.tryLockSpinning()) {
+                    for (int j = i - 1; j >= 0; j--) {
+                        order[j].unlock();
+                    }
+                    Thread.yield();
+                    continue retry;
+                }
+            }
+            return;
         }
     }
 
