@@ -114,26 +114,27 @@ final class CarrierScheduler implements Executor {
             admit(vthread);
         }
 
-        Thread current = Thread.currentThread();
-        if (current instanceof Carrier c && c.sched == this && c.p != null) {
-            if (task == c.current) {
-                putBehind(c.p, task); // Gosched: behind the other runnable work, no wake-up needed
-            } else {
-                c.p.runq.put(task, true, runq);
-                wakep();
-            }
+        Carrier c = localCarrier();
+        if (c == null) {
+            runq.put(task);
+        } else if (task == c.current) {
+            putBehind(c.p, task); // Gosched: behind the other runnable work, no wake-up needed
             return;
+        } else {
+            c.p.runq.put(task, true, runq);
         }
-        if (current.isVirtual()) {
-            // pinned while it submits: the carrier under it cannot change
-            if (VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == this && c.p != null) {
-                c.p.runq.put(task, true, runq);
-                wakep();
-                return;
-            }
-        }
-        runq.put(task);
         wakep();
+    }
+
+    /**
+     * The carrier of this scheduler under the caller, or null: the caller is the carrier itself
+     * (after a yield or park of the virtual thread it ran), or a virtual thread mounted on it,
+     * pinned while it submits, so the carrier (and its P) cannot change under us.
+     */
+    private Carrier localCarrier() {
+        Thread current = Thread.currentThread();
+        Thread carrier = current.isVirtual() ? VirtualThreads.currentCarrier() : current;
+        return carrier instanceof Carrier c && c.sched == this && c.p != null ? c : null;
     }
 
     /** Counts a new goroutine in, or rejects it after shutdown. */
