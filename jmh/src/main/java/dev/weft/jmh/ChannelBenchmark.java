@@ -14,13 +14,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Channel hand-offs between virtual threads, the same code over weft, jox and the JDK's
- * queues, on weft's scheduler or the JDK's default one:
+ * Go's channel workloads ({@link ChannelWorkloads}, the shapes of {@code jmh/go/main.go}), the
+ * same code over weft, jox and the JDK's queues, on weft's scheduler or the JDK's default one;
+ * ns per operation, the operation being Go's {@code ns/op} unit:
  * <ul>
- *   <li>{@code pingPong}: two unbuffered channels, one round trip per op (Go's pingpong).</li>
- *   <li>{@code buffered1x1}: one producer, one consumer, a buffered channel of {@code capacity};
- *       one value per op.</li>
+ *   <li>{@code pingPong}: two unbuffered channels and an echo goroutine (op: a round trip).</li>
+ *   <li>{@code skynet}: 1M goroutines in a tree of 10, summing through unbuffered channels
+ *       (op: one goroutine).</li>
+ *   <li>{@code sieve}: the concurrent prime sieve up to the 3000th prime (op: one prime).</li>
+ *   <li>{@code fanOut}: 100k values to 8 workers and back, capacity 128 (op: one value).</li>
  * </ul>
+ * Buffered producer/consumer is {@link BufferedBenchmark}, select is {@link SelectBenchmark}.
  * <pre>java -jar jmh/target/benchmarks.jar ChannelBenchmark -p scheduler=weft -p gomaxprocs=1</pre>
  */
 @State(Scope.Benchmark)
@@ -30,70 +34,38 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class ChannelBenchmark extends OnScheduler {
-    static final int ROUND_TRIPS = 10_000;
-    static final int VALUES = 100_000;
+    public static final int ROUND_TRIPS = 10_000;
+    public static final int SKYNET = 1_000_000;
+    public static final int SKYNET_DIV = 10;
+    public static final int PRIMES = 3000;
+    public static final int FAN_OUT = 100_000;
+    public static final int FAN_OUT_WORKERS = 8;
+    public static final int FAN_OUT_CAPACITY = 128;
 
     @Param({"weft", "jox", "jdk"})
     public String impl;
 
-    @Param({"128"})
-    public int capacity;
-
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public long pingPong() throws InterruptedException {
-        Pipe<Integer> ping = Pipe.of(impl, 0);
-        Pipe<Integer> pong = Pipe.of(impl, 0);
-        long[] sum = new long[1];
-        Thread echo = builder().start(() -> {
-            try {
-                for (int i = 0; i < ROUND_TRIPS; i++) {
-                    pong.send(ping.receive() + 1);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Thread main = builder().start(() -> {
-            try {
-                for (int i = 0; i < ROUND_TRIPS; i++) {
-                    ping.send(i);
-                    sum[0] += pong.receive();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        main.join();
-        echo.join();
-        return sum[0];
+        return onMain(() -> ChannelWorkloads.pingPong(impl, builder(), ROUND_TRIPS));
     }
 
     @Benchmark
-    @OperationsPerInvocation(VALUES)
-    public long buffered1x1() throws InterruptedException {
-        Pipe<Integer> pipe = Pipe.of(impl, capacity);
-        long[] sum = new long[1];
-        Thread consumer = builder().start(() -> {
-            try {
-                for (int i = 0; i < VALUES; i++) {
-                    sum[0] += pipe.receive();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Thread producer = builder().start(() -> {
-            try {
-                for (int i = 0; i < VALUES; i++) {
-                    pipe.send(i);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        producer.join();
-        consumer.join();
-        return sum[0];
+    @OperationsPerInvocation(SKYNET)
+    public long skynet() throws InterruptedException {
+        return onMain(() -> ChannelWorkloads.skynet(impl, builder(), SKYNET, SKYNET_DIV));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PRIMES)
+    public int sieve() throws InterruptedException {
+        return onMain(() -> ChannelWorkloads.sieve(impl, builder(), PRIMES));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FAN_OUT)
+    public long fanOut() throws InterruptedException {
+        return onMain(() -> ChannelWorkloads.fanOut(impl, builder(), FAN_OUT, FAN_OUT_WORKERS, FAN_OUT_CAPACITY));
     }
 }

@@ -1,5 +1,7 @@
 package dev.weft.jmh;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -9,8 +11,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The parameters every scheduler comparison shares: {@code scheduler} (weft or jdk) and
- * {@code gomaxprocs}, and the {@link Schedulers} they make for one trial. Benchmarks extend it
- * and start their virtual threads with {@link #builder()}.
+ * {@code gomaxprocs}, and the {@link Schedulers} they make for one trial. Benchmarks extend it,
+ * start their virtual threads with {@link #builder()} and run a workload's main goroutine with
+ * {@link #onMain}.
  */
 @State(Scope.Benchmark)
 public abstract class OnScheduler {
@@ -35,5 +38,31 @@ public abstract class OnScheduler {
     /** Builds virtual threads on the scheduler under test. */
     protected Thread.Builder.OfVirtual builder() {
         return schedulers.builder;
+    }
+
+    /**
+     * Runs {@code main} in a virtual thread of the scheduler under test and waits for it, as Go
+     * runs {@code main} in a goroutine: what it starts is then started from a virtual thread
+     * (on weft, into its P), not from the benchmark's platform thread.
+     */
+    protected <T> T onMain(Callable<T> main) throws InterruptedException {
+        return onMain(builder(), main);
+    }
+
+    static <T> T onMain(Thread.Builder builder, Callable<T> main) throws InterruptedException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = builder.start(() -> {
+            try {
+                result.set(main.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.join();
+        if (failure.get() != null) {
+            throw new IllegalStateException("the workload failed: " + failure.get(), failure.get());
+        }
+        return result.get();
     }
 }

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class PingPongBenchmark extends OnScheduler {
-    static final int ROUND_TRIPS = 10_000;
+    public static final int ROUND_TRIPS = 10_000;
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)

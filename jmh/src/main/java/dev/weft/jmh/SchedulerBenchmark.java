@@ -1,0 +1,67 @@
+package dev.weft.jmh;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The scheduler on its own (the same code on weft and on the JDK's default scheduler, JDK
+ * primitives only; see {@link SchedulerWorkloads}), ns per operation:
+ * <ul>
+ *   <li>{@code startJoin}: start and join 100k short virtual threads (op: one thread).</li>
+ *   <li>{@code yieldStorm}: 1000 virtual threads yield 100 times each (op: one yield).</li>
+ *   <li>{@code sleepers}: 10k virtual threads sleep 1 ms, 10 times each (op: one sleep; the
+ *       floor is 10 ms per invocation, 100 ns per op).</li>
+ *   <li>{@code fanOutTasks}: 1M tiny tasks fanned out to 8 virtual threads (op: one task).</li>
+ * </ul>
+ * The LockSupport ping-pong is {@link PingPongBenchmark}.
+ * <pre>java -jar jmh/target/benchmarks.jar SchedulerBenchmark -p gomaxprocs=2</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+public class SchedulerBenchmark extends OnScheduler {
+    public static final int THREADS = 100_000;
+    public static final int YIELDERS = 1000;
+    public static final int YIELDS = 100;
+    public static final int SLEEPERS = 10_000;
+    public static final int SLEEPS = 10;
+    public static final int TASKS = 1_000_000;
+    public static final int WORKERS = 8;
+
+    @Benchmark
+    @OperationsPerInvocation(THREADS)
+    public long startJoin() throws InterruptedException {
+        return onMain(() -> SchedulerWorkloads.startJoin(builder(), THREADS));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(YIELDERS * YIELDS)
+    public long yieldStorm() throws InterruptedException {
+        return onMain(() -> SchedulerWorkloads.yieldStorm(builder(), YIELDERS, YIELDS));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SLEEPERS * SLEEPS)
+    public long sleepers() throws InterruptedException {
+        return onMain(() -> SchedulerWorkloads.sleepers(builder(), SLEEPERS, SLEEPS, Duration.ofMillis(1)));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public long fanOutTasks() throws InterruptedException {
+        return onMain(() -> SchedulerWorkloads.fanOutTasks(builder(), TASKS, WORKERS));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.weft.jmh;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Go's {@code selectLoop}: a producer spreads 100k values over 2 or 4 buffered channels
+ * (capacity 64) and main receives them with a select over all of them
+ * ({@link ChannelWorkloads#select}); ns per value. weft and jox only: the JDK has no select.
+ * <pre>java -jar jmh/target/benchmarks.jar SelectBenchmark -p scheduler=weft</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+public class SelectBenchmark extends OnScheduler {
+    public static final int VALUES = 100_000;
+
+    @Param({"weft", "jox"})
+    public String impl;
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long select2() throws InterruptedException {
+        return onMain(() -> ChannelWorkloads.select(impl, builder(), VALUES, 2));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long select4() throws InterruptedException {
+        return onMain(() -> ChannelWorkloads.select(impl, builder(), VALUES, 4));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.weft.jmh.compare;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The comparison at one gomaxprocs: a row per {@link Workload}, a {@link Score} per
+ * {@link Column}, the ratios of each column's time to weft's (above 1: weft is faster), and
+ * where weft misses its targets (behind the JDK default or jox; more than
+ * {@link Workload#GO_TARGET} times Go's time).
+ */
+public final class ComparisonTable {
+    /** One row: a workload and its figures, by column (a column may be missing). */
+    public record Row(Workload workload, Map<Column, Score> scores) {
+        /** The column's time over weft's, when both are known. */
+        public Optional<Double> ratio(Column column) {
+            Score weft = scores.get(Column.WEFT);
+            Score other = scores.get(column);
+            return weft == null || other == null ? Optional.empty() : Optional.of(other.nanos() / weft.nanos());
+        }
+
+        /** Where weft misses a target on this row, e.g. {@code "behind jox"}, {@code "2.21x Go"}; empty if none. */
+        public List<String> misses() {
+            List<String> misses = new ArrayList<>();
+            for (Column c : List.of(Column.JDK, Column.JOX)) {
+                ratio(c).filter(r -> r < 1).ifPresent(r -> misses.add("behind " + c.heading));
+            }
+            if (workload.goTarget()) {
+                ratio(Column.GO).filter(r -> 1 / r > Workload.GO_TARGET)
+                        .ifPresent(r -> misses.add(String.format("%.2fx Go", 1 / r)));
+            }
+            return misses;
+        }
+    }
+
+    private final int gomaxprocs;
+    private final List<Row> rows = new ArrayList<>();
+
+    public ComparisonTable(int gomaxprocs) {
+        this.gomaxprocs = gomaxprocs;
+    }
+
+    public int gomaxprocs() {
+        return gomaxprocs;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Adds an empty row for {@code workload}, if it has none: rows keep the order they were added in. */
+    public Row add(Workload workload) {
+        for (Row row : rows) {
+            if (row.workload().equals(workload)) {
+                return row;
+            }
+        }
+        Row row = new Row(workload, new EnumMap<>(Column.class));
+        rows.add(row);
+        return row;
+    }
+
+    /** Sets {@code score} for {@code workload} in {@code column}, adding the row if needed. */
+    public void put(Workload workload, Column column, Score score) {
+        add(workload).scores().put(column, score);
+    }
+
+    /** The table in Markdown, ns per op, with the ratios and a column of missed targets. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| workload | op | weft | JDK default | jox | Go | JDK / weft | jox / weft | Go / weft | weft behind |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Row row : rows) {
+            List<String> cells = cells(row);
+            List<String> misses = row.misses();
+            sb.append("| ").append(String.join(" | ", cells)).append(" | ")
+                    .append(misses.isEmpty() ? "" : "**" + String.join(", ", misses) + "**").append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The same table as aligned plain text, for the console. */
+    public String text() {
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(List.of("workload", "op", "weft", "JDK default", "jox", "Go", "JDK/weft", "jox/weft", "Go/weft",
+                "weft behind"));
+        for (Row row : rows) {
+            List<String> cells = new ArrayList<>(cells(row));
+            cells.add(String.join(", ", row.misses()));
+            lines.add(cells);
+        }
+        int[] width = new int[lines.get(0).size()];
+        for (List<String> line : lines) {
+            for (int i = 0; i < line.size(); i++) {
+                width[i] = Math.max(width[i], line.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (List<String> line : lines) {
+            for (int i = 0; i < line.size(); i++) {
+                String cell = line.get(i);
+                boolean left = i < 2 || i == line.size() - 1;
+                sb.append(left ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
+                sb.append(i == line.size() - 1 ? "\n" : "  ");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<String> cells(Row row) {
+        List<String> cells = new ArrayList<>();
+        cells.add(row.workload().label());
+        cells.add(row.workload().op());
+        for (Column c : Column.values()) {
+            Score s = row.scores().get(c);
+            cells.add(s != null ? s.toString() : row.workload().has(c) ? "not run" : "—");
+        }
+        for (Column c : List.of(Column.JDK, Column.JOX, Column.GO)) {
+            cells.add(row.ratio(c).map(r -> String.format("%.2fx", r)).orElse(""));
+        }
+        return cells;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.jmh.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Writes the comparison under {@code docs/}: {@code benchmarks.md} (how it was run, a table per
+ * gomaxprocs, where weft is behind), {@code benchmarks-gomaxprocsN.png} (the chart of each
+ * table) and {@code benchmarks-raw/} (JMH's JSON and the Go figures, as measured).
+ */
+final class Report {
+    private Report() {
+    }
+
+    static void write(Compare.Options o, List<ComparisonTable> tables, GoResults go) throws IOException {
+        Path docs = o.docs();
+        Path raw = docs.resolve("benchmarks-raw");
+        Files.createDirectories(raw);
+        try (Stream<Path> old = Files.list(raw)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        try (Stream<Path> json = Files.list(o.raw())) {
+            for (Path p : json.filter(p -> p.toString().endsWith(".json")).toList()) {
+                Files.copy(p, raw.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (o.go() != null && Files.exists(o.go())) {
+            Files.copy(o.go(), raw.resolve("go.txt"), StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        StringBuilder md = new StringBuilder();
+        md.append("# weft benchmarks: side by side with the JDK default scheduler, jox and Go\n\n");
+        md.append("Made by `jmh/compare`; do not edit by hand.\n\n");
+        md.append("- Date: ").append(Compare.today()).append('\n');
+        md.append("- Machine: ").append(Machine.describe()).append('\n');
+        md.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(Runtime.version()).append('\n');
+        md.append("- Go: ").append(go.version() != null ? go.version() : "not run (go is not installed)").append('\n');
+        md.append("- Command: `").append(o.command() != null ? o.command() : "jmh/compare").append("` (")
+                .append(o.mode() == Compare.Mode.SHORT
+                        ? "short mode: JMH 1 fork, 2 warm-up and 3 measured iterations of 0.5 s"
+                        : "full mode: JMH 2 forks, 5 warm-up and 5 measured iterations of 1 s")
+                .append("; Go: median of 5 runs)\n");
+        md.append("- Raw figures: [benchmarks-raw/](benchmarks-raw/)\n\n");
+        md.append("Columns: **weft** is weft's GoScheduler with weft's channels; **JDK default** is the JDK's "
+                + "default virtual-thread scheduler with the JDK's queues (SynchronousQueue when unbuffered, "
+                + "ArrayBlockingQueue when buffered); **jox** is jox 1.1.1's channels on the JDK's default "
+                + "scheduler; **Go** is the same workload in Go (`jmh/go`). Figures are ns per op (lower is "
+                + "better) with JMH's 99.9% error; a ratio is that column's time over weft's (above 1: weft "
+                + "is faster). \"—\": no counterpart (the JDK has no select; jox is channels only).\n\n");
+        for (ComparisonTable t : tables) {
+            String png = "benchmarks-gomaxprocs" + t.gomaxprocs() + ".png";
+            ComparisonChart.write(t, "weft vs JDK default, jox and Go, gomaxprocs=" + t.gomaxprocs()
+                    + " (time relative to weft)", docs.resolve(png));
+            md.append("## gomaxprocs=").append(t.gomaxprocs()).append("\n\n");
+            md.append("Every column with ").append(t.gomaxprocs()).append(" carrier(s): `-Dgomaxprocs`, the JDK's "
+                    + "`jdk.virtualThreadScheduler.parallelism`, Go's `GOMAXPROCS`.\n\n");
+            md.append(t.markdown()).append('\n');
+            md.append("![time relative to weft, gomaxprocs=").append(t.gomaxprocs()).append("](").append(png)
+                    .append(")\n\n");
+            List<String> behind = new ArrayList<>();
+            for (ComparisonTable.Row row : t.rows()) {
+                if (!row.misses().isEmpty()) {
+                    behind.add("- " + row.workload().label() + ": " + String.join(", ", row.misses()));
+                }
+            }
+            md.append(behind.isEmpty() ? "weft meets every target at this gomaxprocs.\n\n"
+                    : "Where weft misses a target (ahead of the JDK default and jox everywhere, within "
+                            + Workload.GO_TARGET + "x of Go on the Go workloads):\n\n" + String.join("\n", behind) + "\n\n");
+        }
+        Files.writeString(docs.resolve("benchmarks.md"), md.toString());
+        System.out.println();
+        System.out.println("wrote " + docs.resolve("benchmarks.md") + " and its charts");
+    }
+}
