@@ -38,11 +38,18 @@ public final class Compare {
         SHORT, FULL
     }
 
+    /** The one capacity of the buffered rows in the short mode (all of 1, 16 and 128 in the full one). */
+    static final String SHORT_CAPACITY = "16";
+
     record Options(Mode mode, List<Integer> gomaxprocs, Path go, Pattern only, Path docs, Path raw, String command,
                    boolean goWorkloads) {
-        /** The workloads {@code --only} selects (all without it). */
+        /**
+         * The workloads {@code --only} selects (all without it); the short mode runs the buffered
+         * producer/consumer at capacity {@value #SHORT_CAPACITY} only.
+         */
         List<Workload> workloads() {
             List<Workload> selected = Workload.all().stream()
+                    .filter(w -> mode == Mode.FULL || w.params().getOrDefault("capacity", SHORT_CAPACITY).equals(SHORT_CAPACITY))
                     .filter(w -> only == null || only.matcher(w.label() + " " + w.benchmark()).find())
                     .toList();
             if (selected.isEmpty()) {

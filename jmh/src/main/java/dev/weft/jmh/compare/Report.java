@@ -45,7 +45,8 @@ final class Report {
         md.append("- Go: ").append(go.version() != null ? go.version() : "not run (go is not installed)").append('\n');
         md.append("- Command: `").append(o.command() != null ? o.command() : "jmh/compare").append("` (")
                 .append(o.mode() == Compare.Mode.SHORT
-                        ? "short mode: JMH 1 fork, 2 warm-up and 3 measured iterations of 0.5 s"
+                        ? "short mode: JMH 1 fork, 2 warm-up and 3 measured iterations of 0.5 s; buffered at capacity "
+                                + Compare.SHORT_CAPACITY + " only"
                         : "full mode: JMH 2 forks, 5 warm-up and 5 measured iterations of 1 s")
                 .append("; Go: median of 5 runs)\n");
         md.append("- Raw figures: [benchmarks-raw/](benchmarks-raw/)\n\n");

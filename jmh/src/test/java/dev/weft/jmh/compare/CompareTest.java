@@ -105,6 +105,9 @@ class CompareTest {
         assertEquals(List.of(1, 4), some.gomaxprocs());
         assertEquals(List.of("ChannelBenchmark.sieve"), some.workloads().stream().map(Workload::benchmark).toList());
         assertFalse(Compare.parse(new String[] {"--go-workloads"}).workloads().isEmpty());
+        assertEquals(List.of("16", "16"), shortRun.workloads().stream()
+                .filter(w -> w.params().containsKey("capacity")).map(w -> w.params().get("capacity")).toList());
+        assertEquals(6, full.workloads().stream().filter(w -> w.params().containsKey("capacity")).count());
     }
 
     @Test
