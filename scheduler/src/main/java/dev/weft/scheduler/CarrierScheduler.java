@@ -61,6 +61,10 @@ final class CarrierScheduler implements Executor {
     GoScheduler owner;
     final Object lock = new Object();
     final GlobalRunQueue runq = new GlobalRunQueue();
+    /** The timers of timed parks ({@link JdkScheduler#schedule}); stopped at termination. */
+    final TimerQueue timers;
+    /** What the JDK's virtual threads are given as their scheduler. */
+    final JdkScheduler jdk;
     private final Processor[] allp = new Processor[DefaultGomaxprocs.MAX];
 
     private volatile int gomaxprocs;
@@ -86,6 +90,8 @@ final class CarrierScheduler implements Executor {
 
     CarrierScheduler(String name, int procs) {
         this.name = name;
+        this.timers = new TimerQueue(name);
+        this.jdk = new JdkScheduler(this);
         synchronized (lock) {
             for (int i = 0; i < procs; i++) {
                 allp[i] = new Processor(i);
@@ -598,6 +604,7 @@ final class CarrierScheduler implements Executor {
                 return;
             }
             terminated = true;
+            timers.stop();
             wake = midle;
             midle = null;
             nmidle = 0;

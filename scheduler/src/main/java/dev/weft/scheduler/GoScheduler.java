@@ -72,7 +72,7 @@ public final class GoScheduler implements AutoCloseable {
         VirtualThreads.ensureAvailable();
         this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs));
         this.sched.owner = this; // published to carriers by Thread.start
-        this.factory = VirtualThreads.builder(sched).factory();
+        this.factory = VirtualThreads.builder(sched.jdk).factory();
         this.isGlobal = isGlobal;
     }
 
@@ -167,7 +167,7 @@ public final class GoScheduler implements AutoCloseable {
      * locals and the uncaught-exception handler are set on it as usual).
      */
     public Thread.Builder.OfVirtual virtualThreadBuilder() {
-        return VirtualThreads.builder(sched);
+        return VirtualThreads.builder(sched.jdk);
     }
 
     /** A thread-safe factory of (unstarted) virtual threads that run on this scheduler. */
