@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * <p>Model: Go's runtime/select.go {@code selectgo}: lock every channel in id order, pass 1
  * polls the cases in random order, pass 2 enqueues a waiter on every channel, park; the
  * counterpart claims the select (one CAS on the shared waiter), and on wake-up pass 3 unlinks
- * the waiters of the cases that lost.
+ * the waiters of the cases that lost. Before pass 1, weft polls each case under its own lock
+ * (pass 0), which commits a ready case without taking every lock.
  */
 public final class Select {
     private Select() {
@@ -112,9 +113,38 @@ public final class Select {
                 k++;
             }
         }
+        // pass 0 (weft's, not Go's): poll the cases in pollorder, each under its own lock
+        // only; the first that can go commits. It was ready at that moment, so this is an
+        // outcome the select may have, and the common select, one that finds a case ready,
+        // skips sorting and taking every lock (profiled: a third of a non-blocking select).
+        // When none could go, pass 1 judges again under all the locks, so "nothing is ready"
+        // (for the default, or to wait) is still decided at one moment, as in Go.
+        for (int i : pollorder) {
+            SelectClause<?> c = cases[i];
+            Chan<?> ch = c.chan;
+            ch.lock(); // holding no other lock: may yield
+            if (c.kind == SelectClause.SEND) {
+                if (ch.closedLocked()) {
+                    ch.unlock();
+                    return (R) c.fire(null, true);
+                }
+                if (ch.offerLocked(c.value)) {
+                    ch.unlockAndWake();
+                    return (R) c.fire(null, false);
+                }
+            } else {
+                Object v = ch.takeLocked();
+                if (v != null) {
+                    ch.unlockAndWake();
+                    return v == Chan.CLOSED ? (R) c.fire(null, true) : (R) c.fire(v, false);
+                }
+            }
+            ch.unlock();
+        }
+
         Chan<?>[] lockorder = lockOrder(cases, pollorder);
 
-        // pass 1: look for a case that can go now
+        // pass 1: look for a case that can go now, under every lock
         lockAll(lockorder);
         for (int i : pollorder) {
             SelectClause<?> c = cases[i];
