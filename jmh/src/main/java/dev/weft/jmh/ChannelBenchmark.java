@@ -1,17 +1,10 @@
 package dev.weft.jmh;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Go's channel workloads ({@link ChannelWorkloads}, the shapes of {@code jmh/go/main.go}), the
@@ -28,11 +21,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>java -jar jmh/target/benchmarks.jar ChannelBenchmark -p scheduler=weft -p gomaxprocs=1</pre>
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class ChannelBenchmark extends OnScheduler {
     public static final int ROUND_TRIPS = 10_000;
     public static final int SKYNET = 1_000_000;

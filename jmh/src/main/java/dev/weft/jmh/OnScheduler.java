@@ -1,21 +1,35 @@
 package dev.weft.jmh;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parameters every scheduler comparison shares: {@code scheduler} (weft or jdk) and
  * {@code gomaxprocs}, and the {@link Schedulers} they make for one trial. Benchmarks extend it,
  * start their virtual threads with {@link #builder()} and run a workload's main goroutine with
- * {@link #onMain}.
+ * {@link #onMain}. The JMH settings here (average time in ns, 2 forks with {@code --add-opens},
+ * 5 warm-up and 5 measured iterations of 1 s) apply to every subclass: JMH reads them from the
+ * superclass.
  */
 @State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public abstract class OnScheduler {
     @Param({"weft", "jdk"})
     public String scheduler;

@@ -1,17 +1,10 @@
 package dev.weft.jmh;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The scheduler on its own (the same code on weft and on the JDK's default scheduler, JDK
@@ -27,11 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>java -jar jmh/target/benchmarks.jar SchedulerBenchmark -p gomaxprocs=2</pre>
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class SchedulerBenchmark extends OnScheduler {
     public static final int THREADS = 100_000;
     public static final int YIELDERS = 1000;
