@@ -13,20 +13,25 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class BufferedBenchmark extends OnScheduler {
+    /** Values per op. */
     public static final int VALUES = 100_000;
 
+    /** The channel implementation: weft, jox or jdk (the JDK's queues). */
     @Param({"weft", "jox", "jdk"})
     public String impl;
 
+    /** The channel's capacity. */
     @Param({"1", "16", "128"})
     public int capacity;
 
+    /** One producer, one consumer. */
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long buffered1x1() throws InterruptedException {
         return onMain(() -> ChannelWorkloads.buffered(impl, builder(), VALUES, 1, 1, capacity));
     }
 
+    /** Four producers, four consumers. */
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long buffered4x4() throws InterruptedException {

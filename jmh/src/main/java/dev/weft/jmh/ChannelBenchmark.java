@@ -22,35 +22,47 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class ChannelBenchmark extends OnScheduler {
+    /** Round trips per op of {@link #pingPong} (Go: {@code pingpong 10000}). */
     public static final int ROUND_TRIPS = 10_000;
+    /** Threads in skynet's tree (Go: {@code skynet 1000000}). */
     public static final int SKYNET = 1_000_000;
+    /** Children per node of skynet's tree. */
     public static final int SKYNET_DIV = 10;
+    /** Primes the sieve finds (Go: {@code sieve 3000}). */
     public static final int PRIMES = 3000;
+    /** Values through {@link #fanOut} (Go: {@code fanout 100000}). */
     public static final int FAN_OUT = 100_000;
+    /** Workers of {@link #fanOut}. */
     public static final int FAN_OUT_WORKERS = 8;
+    /** Capacity of both channels of {@link #fanOut}. */
     public static final int FAN_OUT_CAPACITY = 128;
 
+    /** The channel implementation: weft, jox or jdk (the JDK's queues). */
     @Param({"weft", "jox", "jdk"})
     public String impl;
 
+    /** Go's pingpong: unbuffered round trips with an echo thread. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public long pingPong() throws InterruptedException {
         return onMain(() -> ChannelWorkloads.pingPong(impl, builder(), ROUND_TRIPS));
     }
 
+    /** Go's skynet: 1M threads summing up a tree of 10. */
     @Benchmark
     @OperationsPerInvocation(SKYNET)
     public long skynet() throws InterruptedException {
         return onMain(() -> ChannelWorkloads.skynet(impl, builder(), SKYNET, SKYNET_DIV));
     }
 
+    /** Go's concurrent prime sieve, to the 3000th prime. */
     @Benchmark
     @OperationsPerInvocation(PRIMES)
     public int sieve() throws InterruptedException {
         return onMain(() -> ChannelWorkloads.sieve(impl, builder(), PRIMES));
     }
 
+    /** Go's fanout: 8 workers between two channels of capacity 128. */
     @Benchmark
     @OperationsPerInvocation(FAN_OUT)
     public long fanOut() throws InterruptedException {

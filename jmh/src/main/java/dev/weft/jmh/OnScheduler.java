@@ -31,19 +31,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public abstract class OnScheduler {
+    /** The scheduler: weft (a GoScheduler) or jdk (the JDK's default one). */
     @Param({"weft", "jdk"})
     public String scheduler;
 
+    /** Carriers: weft's Ps, or the JDK scheduler's parallelism. */
     @Param({"1", "2"})
     public int gomaxprocs;
 
     private Schedulers schedulers;
 
+    /** Makes the trial's scheduler. */
     @Setup(Level.Trial)
     public void setUpScheduler() {
         schedulers = new Schedulers(scheduler, gomaxprocs);
     }
 
+    /** Closes the trial's scheduler (a GoScheduler waits for its virtual threads). */
     @TearDown(Level.Trial)
     public void tearDownScheduler() {
         schedulers.close();

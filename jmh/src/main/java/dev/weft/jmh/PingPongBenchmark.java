@@ -16,8 +16,10 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class PingPongBenchmark extends OnScheduler {
+    /** Round trips per op. */
     public static final int ROUND_TRIPS = 10_000;
 
+    /** LockSupport park/unpark round trips between two virtual threads. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public int pingPong() throws InterruptedException {

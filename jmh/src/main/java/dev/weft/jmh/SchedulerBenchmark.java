@@ -21,32 +21,43 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class SchedulerBenchmark extends OnScheduler {
+    /** Threads started and joined per op of {@link #startJoin}. */
     public static final int THREADS = 100_000;
+    /** Threads of the yield storm. */
     public static final int YIELDERS = 1000;
+    /** Yields per thread of the yield storm. */
     public static final int YIELDS = 100;
+    /** Threads of {@link #sleepers}. */
     public static final int SLEEPERS = 10_000;
+    /** Sleeps of 1 ms per thread of {@link #sleepers}. */
     public static final int SLEEPS = 10;
+    /** Tasks fanned out per op of {@link #fanOutTasks}. */
     public static final int TASKS = 1_000_000;
+    /** Threads the tasks are fanned out to. */
     public static final int WORKERS = 8;
 
+    /** Start and join 100k short virtual threads. */
     @Benchmark
     @OperationsPerInvocation(THREADS)
     public long startJoin() throws InterruptedException {
         return onMain(() -> SchedulerWorkloads.startJoin(builder(), THREADS));
     }
 
+    /** 1000 threads yield 100 times each. */
     @Benchmark
     @OperationsPerInvocation(YIELDERS * YIELDS)
     public long yieldStorm() throws InterruptedException {
         return onMain(() -> SchedulerWorkloads.yieldStorm(builder(), YIELDERS, YIELDS));
     }
 
+    /** 10k threads sleep 1 ms, 10 times each. */
     @Benchmark
     @OperationsPerInvocation(SLEEPERS * SLEEPS)
     public long sleepers() throws InterruptedException {
         return onMain(() -> SchedulerWorkloads.sleepers(builder(), SLEEPERS, SLEEPS, Duration.ofMillis(1)));
     }
 
+    /** 1M tiny tasks through a queue to 8 threads. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long fanOutTasks() throws InterruptedException {

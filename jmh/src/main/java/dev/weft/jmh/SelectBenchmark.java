@@ -14,17 +14,21 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class SelectBenchmark extends OnScheduler {
+    /** Values per op (Go: {@code select 100000}, {@code select4 100000}). */
     public static final int VALUES = 100_000;
 
+    /** The channel implementation: weft or jox. */
     @Param({"weft", "jox"})
     public String impl;
 
+    /** Go's selectLoop over 2 channels. */
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long select2() throws InterruptedException {
         return onMain(() -> ChannelWorkloads.select(impl, builder(), VALUES, 2));
     }
 
+    /** The same over 4 channels. */
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long select4() throws InterruptedException {

@@ -62,6 +62,7 @@ public final class Compare {
     private Compare() {
     }
 
+    /** Runs the comparison (see the class comment for the options); exit status 2 on bad options. */
     public static void main(String[] args) throws Exception {
         Options options;
         List<Workload> workloads;

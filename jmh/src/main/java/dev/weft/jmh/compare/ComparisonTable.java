@@ -39,14 +39,17 @@ public final class ComparisonTable {
     private final int gomaxprocs;
     private final List<Row> rows = new ArrayList<>();
 
+    /** An empty table for the runs at {@code gomaxprocs}. */
     public ComparisonTable(int gomaxprocs) {
         this.gomaxprocs = gomaxprocs;
     }
 
+    /** The gomaxprocs every column ran with. */
     public int gomaxprocs() {
         return gomaxprocs;
     }
 
+    /** The rows, in the order they were added; live, not a copy. */
     public List<Row> rows() {
         return rows;
     }

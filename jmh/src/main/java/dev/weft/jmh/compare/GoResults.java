@@ -78,6 +78,7 @@ public final class GoResults {
         return version;
     }
 
+    /** True when no Go figure was read (go is not installed, or the file was empty). */
     public boolean isEmpty() {
         return scores.isEmpty();
     }
