@@ -278,7 +278,7 @@ final class LocalRunQueue {
 
     /**
      * Go's {@code usleep(3)} before stealing a running P's runnext: a real sleep, not a spin.
-     * Linux rounds it up to its timer slack (about 50 µs), as it does Go's; that is the point:
+     * Linux rounds it up past its 50 µs timer slack (120 µs measured on the CI machine kind), as it does Go's; that is the point:
      * the thief stays counted as spinning meanwhile, so a hand-off chain on the victim (each
      * hand-off a {@code wakep}) doesn't wake a parked carrier at every step, and the pair isn't
      * stolen every few microseconds. A 3 µs busy spin did both: measured 2.5x slower channel
