@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -201,7 +202,7 @@ public final class Compare {
     }
 
     /** The workload a JMH result belongs to: same benchmark, same fixed parameters. */
-    private static java.util.Optional<Workload> match(List<Workload> workloads, RunResult r) {
+    private static Optional<Workload> match(List<Workload> workloads, RunResult r) {
         String benchmark = r.getParams().getBenchmark();
         return workloads.stream()
                 .filter(w -> w.fullName().equals(benchmark))

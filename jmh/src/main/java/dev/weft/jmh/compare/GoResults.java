@@ -78,11 +78,6 @@ public final class GoResults {
         return version;
     }
 
-    /** True when no Go figure was read (go is not installed, or the file was empty). */
-    public boolean isEmpty() {
-        return scores.isEmpty();
-    }
-
     private static String key(int gomaxprocs, String go) {
         return gomaxprocs + " " + go;
     }
