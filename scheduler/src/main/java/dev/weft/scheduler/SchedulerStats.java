@@ -21,14 +21,47 @@ import java.util.Arrays;
  * @param localQueues     tasks in each P's local run queue ({@code runnext} included), by P id
  * @param steals          successful steals since the scheduler started
  * @param liveGoroutines  virtual threads started on this scheduler and not yet terminated
+ * @param handoffs        Ps handed from a blocked carrier to another one since the scheduler
+ *                        started (by sysmon, or by {@link GoScheduler#blocking})
+ * @param deadlockReports times sysmon found every virtual thread of the scheduler asleep
  */
 public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int spinning,
                              int idleCarriers, int globalQueue, int[] localQueues, long steals,
-                             long liveGoroutines) {
+                             long liveGoroutines, long handoffs, long deadlockReports) {
 
     /** Defensive copy: the record owns its array. */
     public SchedulerStats {
         localQueues = localQueues.clone();
+    }
+
+    /** A snapshot without hand-offs or deadlock reports (both zero). */
+    public SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int spinning,
+                          int idleCarriers, int globalQueue, int[] localQueues, long steals,
+                          long liveGoroutines) {
+        this(gomaxprocs, idleProcs, carriers, spinning, idleCarriers, globalQueue, localQueues,
+                steals, liveGoroutines, 0, 0);
+    }
+
+    /**
+     * Go's schedtrace line exactly, without weft's extra figures:
+     * {@code gomaxprocs=4 idleprocs=2 threads=6 spinningthreads=0 idlethreads=2 runqueue=0 [0 1 0 0]}.
+     */
+    public String schedtrace() {
+        StringBuilder sb = new StringBuilder()
+                .append("gomaxprocs=").append(gomaxprocs)
+                .append(" idleprocs=").append(idleProcs)
+                .append(" threads=").append(carriers)
+                .append(" spinningthreads=").append(spinning)
+                .append(" idlethreads=").append(idleCarriers)
+                .append(" runqueue=").append(globalQueue)
+                .append(" [");
+        for (int i = 0; i < localQueues.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(localQueues[i]);
+        }
+        return sb.append(']').toString();
     }
 
     /** Each P's local queue length, by P id (a copy). */
@@ -51,7 +84,8 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
         return o instanceof SchedulerStats s && gomaxprocs == s.gomaxprocs && idleProcs == s.idleProcs
                 && carriers == s.carriers && spinning == s.spinning && idleCarriers == s.idleCarriers
                 && globalQueue == s.globalQueue && Arrays.equals(localQueues, s.localQueues)
-                && steals == s.steals && liveGoroutines == s.liveGoroutines;
+                && steals == s.steals && liveGoroutines == s.liveGoroutines && handoffs == s.handoffs
+                && deadlockReports == s.deadlockReports;
     }
 
     @Override
@@ -59,23 +93,9 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
         return Arrays.hashCode(localQueues) * 31 + Long.hashCode(steals) + gomaxprocs;
     }
 
-    /** Go's schedtrace line: {@code gomaxprocs=4 idleprocs=2 threads=6 spinningthreads=0 idlethreads=2 runqueue=0 [0 1 0 0]}, plus steals and goroutines. */
+    /** Go's schedtrace line ({@link #schedtrace()}), plus steals, goroutines and hand-offs. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder()
-                .append("gomaxprocs=").append(gomaxprocs)
-                .append(" idleprocs=").append(idleProcs)
-                .append(" threads=").append(carriers)
-                .append(" spinningthreads=").append(spinning)
-                .append(" idlethreads=").append(idleCarriers)
-                .append(" runqueue=").append(globalQueue)
-                .append(" [");
-        for (int i = 0; i < localQueues.length; i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            sb.append(localQueues[i]);
-        }
-        return sb.append("] steals=").append(steals).append(" goroutines=").append(liveGoroutines).toString();
+        return schedtrace() + " steals=" + steals + " goroutines=" + liveGoroutines + " handoffs=" + handoffs;
     }
 }

@@ -238,7 +238,7 @@ class GoSchedulerTest {
       assertEquals(0, st.liveGoroutines());
       assertEquals(0, st.queuedTasks());
       assertEquals("gomaxprocs=4 idleprocs=4 threads=0 spinningthreads=0 idlethreads=0 runqueue=0"
-          + " [0 0 0 0] steals=0 goroutines=0", st.toString());
+          + " [0 0 0 0] steals=0 goroutines=0 handoffs=0", st.toString());
     }
   }
 
@@ -271,7 +271,7 @@ class GoSchedulerTest {
       assertTrue(st.carriers() >= 1, st.toString()); // may exceed gomaxprocs: idle Ms, as in Go
       assertTrue(st.idleProcs() >= 0 && st.idleProcs() <= 2, st.toString());
       assertTrue(st.toString().matches("gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+"
-          + " idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+] steals=\\d+ goroutines=" + n), st.toString());
+          + " idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+] steals=\\d+ goroutines=" + n + " handoffs=0"), st.toString());
 
       release.countDown();
       for (Thread t : ts) {
@@ -339,7 +339,7 @@ class GoSchedulerTest {
     assertArrayEquals(new int[] {1, 2, 0}, st.localQueues());
     assertEquals(8, st.queuedTasks());
     assertEquals("gomaxprocs=3 idleprocs=1 threads=4 spinningthreads=1 idlethreads=2 runqueue=5"
-        + " [1 2 0] steals=7 goroutines=9", st.toString());
+        + " [1 2 0] steals=7 goroutines=9 handoffs=0", st.toString());
 
     SchedulerStats same = new SchedulerStats(3, 1, 4, 1, 2, 5, new int[] {1, 2, 0}, 7, 9);
     assertEquals(st, same);
