@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -198,6 +199,9 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         if (result == Waiter.TIMED_OUT) {
             return false; // the value is still the caller's
         }
+        if (result == Waiter.DEADLOCKED) {
+            throw w.deadlock; // the value is still the caller's
+        }
         throw new InterruptedException("interrupted while sending: the value was not delivered");
     }
 
@@ -298,6 +302,9 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         unlock();
         if (result == Waiter.TIMED_OUT) {
             return null;
+        }
+        if (result == Waiter.DEADLOCKED) {
+            throw w.deadlock; // no value was taken
         }
         throw new InterruptedException("interrupted while receiving: no value was taken");
     }
@@ -442,7 +449,8 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     /**
      * Go's {@code for v := range ch}: receives until the channel is closed and drained. The
      * iterator blocks in {@code hasNext}; if the thread is interrupted there, it throws
-     * {@link CancellationException} with the interrupt status kept.
+     * {@link CancellationException} with the interrupt status kept; with
+     * {@code -Dweft.deadlock=fail}, a deadlock found there throws {@link DeadlockException}.
      */
     @Override
     public Iterator<T> iterator() {

@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -129,6 +130,9 @@ public final class ErrGroup {
      *
      * @throws CancellationException if interrupted while waiting for a slot: the task was not
      *                               started, and the interrupt status is kept
+     * @throws DeadlockException     with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                               detector finds this wait for a slot in a deadlock: the task
+     *                               was not started
      */
     public void go(Task task) {
         Objects.requireNonNull(task, "task");
@@ -186,6 +190,9 @@ public final class ErrGroup {
      * @return the first throwable a task threw, or empty if none failed
      * @throws InterruptedException if interrupted while waiting (the context is not cancelled
      *                              then, and the tasks go on)
+     * @throws DeadlockException    with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                              detector finds this wait blocked in a deadlock (the context
+     *                              is not cancelled then)
      */
     public Optional<Throwable> await() throws InterruptedException {
         wg.await();

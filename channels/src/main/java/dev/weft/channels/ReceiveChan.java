@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
 import java.time.Duration;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -16,6 +17,9 @@ public interface ReceiveChan<T> extends Iterable<T> {
      *
      * @throws ChannelClosedException if the channel is closed and drained
      * @throws InterruptedException   if interrupted before a value was taken (none is lost)
+     * @throws DeadlockException      with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                                detector finds this receive blocked in a deadlock; no value
+     *                                was taken
      */
     T receive() throws InterruptedException;
 
@@ -24,6 +28,9 @@ public interface ReceiveChan<T> extends Iterable<T> {
      * (values are never null, so null means closed).
      *
      * @throws InterruptedException if interrupted before a value was taken
+     * @throws DeadlockException    with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                              detector finds this receive blocked in a deadlock; no value
+     *                              was taken
      */
     T receiveOrNull() throws InterruptedException;
 

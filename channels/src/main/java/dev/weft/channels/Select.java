@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +49,9 @@ public final class Select {
      * Blocks until one clause can proceed, commits it and returns what its handler returns.
      *
      * @throws InterruptedException   if interrupted before any case committed
+     * @throws DeadlockException      with {@code -Dweft.deadlock=fail}, when the scheduler's
+     *                                deadlock detector finds this select blocked in a deadlock;
+     *                                no case committed
      * @throws ChannelClosedException if the committed case is a send on a closed channel, or a
      *                                receive ({@code onReceive}) on a closed and drained one
      * @throws IllegalArgumentException if more than one default is given
@@ -198,6 +202,9 @@ public final class Select {
             ch.lock();
             (cases[nodes[k].caseIndex].kind == SelectClause.SEND ? ch.sendq : ch.recvq).unlink(nodes[k]);
             ch.unlock();
+        }
+        if (result == Waiter.DEADLOCKED) {
+            throw owner.deadlock; // no case committed
         }
         if (result != Waiter.DONE) {
             throw new InterruptedException("interrupted while selecting: no case committed");

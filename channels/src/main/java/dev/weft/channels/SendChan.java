@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -18,6 +19,9 @@ public interface SendChan<T> {
      * @throws ChannelClosedException if the channel is closed ("send on closed channel"),
      *                                before or while blocked
      * @throws InterruptedException   if interrupted before the value was delivered
+     * @throws DeadlockException      with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                                detector finds this send blocked in a deadlock; the value
+     *                                was not delivered and is still the caller's
      * @throws NullPointerException   if {@code value} is null
      */
     void send(T value) throws InterruptedException;

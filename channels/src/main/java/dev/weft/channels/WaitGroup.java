@@ -1,5 +1,7 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
+import dev.weft.scheduler.internal.Deadlocks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -138,6 +140,9 @@ public final class WaitGroup {
      * @throws InterruptedException if interrupted before the counter reached zero (the interrupt
      *                              status is cleared); if the counter reached zero first, this
      *                              returns normally with the interrupt status kept
+     * @throws DeadlockException    with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
+     *                              detector finds this wait blocked in a deadlock (the counter
+     *                              cannot reach zero any more)
      */
     public void await() throws InterruptedException {
         await0(0L);
@@ -190,9 +195,19 @@ public final class WaitGroup {
                         }
                         return true;
                     }
-                    LockSupport.parkNanos(this, left);
+                    LockSupport.parkNanos(node, left);
                 } else {
-                    LockSupport.park(this);
+                    LockSupport.park(node);
+                    if (node.state != Node.RELEASED_STATE) { // woken early: the deadlock detector?
+                        DeadlockException e = Deadlocks.take(node.thread, node);
+                        if (e != null) {
+                            if (node.cancel()) {
+                                unlinkCancelled(p);
+                                throw e;
+                            }
+                            return true; // released meanwhile: not a deadlock after all
+                        }
+                    }
                 }
             }
         } finally {
@@ -267,7 +282,11 @@ public final class WaitGroup {
         }
     }
 
-    /** A parked waiter: WAITING, then RELEASED (by the releaser) or CANCELLED (by itself). */
+    /**
+     * A parked waiter: WAITING, then RELEASED (by the releaser) or CANCELLED (by itself). It is
+     * also the park blocker, one per wait, so that a deadlock declared for one wait can never
+     * fail a later one (see {@code Deadlocks.take(Thread, Object)}).
+     */
     private static final class Node {
         static final int WAITING = 0;
         static final int RELEASED_STATE = 1;
@@ -287,6 +306,11 @@ public final class WaitGroup {
 
         boolean cancel() {
             return NODE_STATE.compareAndSet(this, WAITING, CANCELLED_STATE);
+        }
+
+        @Override
+        public String toString() {
+            return "WaitGroup waiter";
         }
     }
 }

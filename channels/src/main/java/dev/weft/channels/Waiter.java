@@ -1,5 +1,7 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.DeadlockException;
+import dev.weft.scheduler.internal.Deadlocks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +31,8 @@ final class Waiter {
     /** {@link #await} results besides DONE: why the waiter cancelled itself. */
     static final int INTERRUPTED = 4;
     static final int TIMED_OUT = 5;
+    /** The deadlock detector woke the waiter and it withdrew: {@link #deadlock} says why. */
+    static final int DEADLOCKED = 6;
 
     private static final VarHandle STATE;
 
@@ -54,6 +58,9 @@ final class Waiter {
     boolean closed;
 
     private volatile int state;
+
+    /** Set with a DEADLOCKED result; written and read only by the waiting thread. */
+    DeadlockException deadlock;
 
     // links, guarded by the lock of the channel that queues this node
     Waiter prev;
@@ -113,6 +120,12 @@ final class Waiter {
      * interrupted, it tries to cancel; returns DONE, INTERRUPTED (interrupt status cleared) or
      * TIMED_OUT. If the cancel loses, it waits for the claimer's result (a few instructions
      * away) and returns DONE, with the interrupt status kept.
+     *
+     * <p>An untimed wait that wakes without a result asks {@link Deadlocks} whether the deadlock
+     * detector declared this thread deadlocked while parked here; if so it cancels like an
+     * interrupt and returns DEADLOCKED with {@link #deadlock} set (or, if the cancel loses,
+     * DONE: a counterpart came after all and the declaration is dropped). The check runs only
+     * after such a wake-up: the hot path is unchanged.
      */
     int await(long deadline, boolean interruptible) {
         boolean interrupted = false;
@@ -140,6 +153,16 @@ final class Waiter {
                     LockSupport.parkNanos(this, left);
                 } else {
                     LockSupport.park(this);
+                    if (state != DONE) { // woken without a result: the deadlock detector?
+                        DeadlockException e = Deadlocks.take(thread, this);
+                        if (e != null) {
+                            if (cancel()) {
+                                deadlock = e;
+                                return DEADLOCKED;
+                            }
+                            return awaitClaimed(); // not a deadlock after all: drop e
+                        }
+                    }
                 }
             }
         } finally {
