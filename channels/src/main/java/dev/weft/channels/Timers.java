@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.internal.Deadlocks;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -100,6 +101,11 @@ public final class Timers {
 
     /** The one timer thread; started when this class initialises. */
     private static final Thread THREAD = startTimerThread();
+
+    static {
+        // a thread blocked on a timer's channel is not deadlocked while the timer is pending
+        Deadlocks.addTimerSource(Timers::pending);
+    }
 
     private Timers() {
     }
@@ -302,6 +308,16 @@ public final class Timers {
     }
 
     // ---- the timer thread -------------------------------------------------------------------
+
+    /** Entries in the heap: timers pending (a collected channel's entry counts until expunged). */
+    static int pending() {
+        LOCK.lock();
+        try {
+            return size;
+        } finally {
+            LOCK.unlock();
+        }
+    }
 
     private static Thread startTimerThread() {
         Thread t = Thread.ofPlatform().name("weft-timers").daemon(true).unstarted(Timers::loop);

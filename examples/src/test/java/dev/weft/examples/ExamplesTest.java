@@ -115,4 +115,23 @@ class ExamplesTest {
     assertTrue(lines.contains("group context done after await: true"), o.text());
     assertEquals(3, lines.stream().filter(l -> l.startsWith("fetched ")).count(), o.text());
   }
+
+  /**
+   * Blocked carriers get their P handed on (by sysmon, or at once by {@code blocking}); computing
+   * ones keep it, and no more carriers than Ps run them.
+   */
+  @Test
+  void blockingCalls() throws Exception {
+    Output o = new Output();
+    List<BlockingCalls.Round> rounds = BlockingCalls.run(o.out, 1, 2);
+    BlockingCalls.Round blocked = rounds.get(0);
+    BlockingCalls.Round blocking = rounds.get(1);
+    BlockingCalls.Round computing = rounds.get(2);
+    assertTrue(blocked.handoffs() >= 1, o.text());
+    assertTrue(blocked.maxCarriers() >= 2, o.text());
+    assertEquals(2, blocking.handoffs(), "each blocking() call hands its P on once: " + o.text());
+    assertEquals(0, computing.handoffs(), o.text());
+    assertEquals(1, computing.maxCarriers(), o.text());
+    assertTrue(o.lines().get(0).startsWith("gomaxprocs=1, 2 virtual threads"), o.text());
+  }
 }

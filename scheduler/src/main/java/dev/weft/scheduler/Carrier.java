@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,10 +17,39 @@ import java.util.concurrent.locks.LockSupport;
  *       volatile write publishes both; cleared by this carrier when it takes the P.</li>
  *   <li>{@code nextIdle}: under the scheduler lock.</li>
  *   <li>{@code current}, {@code inheritTime}: only this carrier.</li>
+ *   <li>{@code state} (who may use the P while a task runs; Go's P status {@code _Psyscall}
+ *       made per carrier, so that a P handed on can't be confused with its next holder):
+ *       FREE between tasks; the carrier sets IN_TASK (release) before a task and CASes
+ *       IN_TASK → FREE after it. sysmon (under the scheduler lock) or the task itself
+ *       ({@link GoScheduler#blocking}) CASes IN_TASK → LOST to take the P away: then the
+ *       carrier's end-of-task CAS fails and it lets the P go without touching it again. A task
+ *       queuing onto its own P ({@link CarrierScheduler#execute}) holds IN_TASK → SUBMITTING →
+ *       IN_TASK around the put, so the P can't be handed on in the middle of it. Exactly one CAS
+ *       wins each race; only this carrier ever leaves LOST (when it gets a P again).</li>
  * </ul>
  */
 final class Carrier extends Thread {
+    static final int FREE = 0;
+    static final int IN_TASK = 1;
+    static final int SUBMITTING = 2;
+    static final int LOST = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Carrier.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final CarrierScheduler sched;
+    /** When this carrier parked on the idle list (System.nanoTime): spares retire after a while. */
+    long idleSince;
+    /** Set under the scheduler lock when an idle spare leaves; it was counted out then. */
+    boolean retired;
+    private volatile int state = FREE;
 
     Processor p;
     volatile Processor nextp;
@@ -78,5 +109,63 @@ final class Carrier extends Thread {
             Thread.interrupted(); // a stray interrupt must not turn park into a spin
             LockSupport.park(sched);
         }
+    }
+
+    /**
+     * As {@link #acquireNextp}, but a spare carrier gives up after {@code keepAliveNanos} idle:
+     * false when the scheduler terminated or {@link CarrierScheduler#retireIdle} let it go.
+     */
+    boolean acquireNextp(long keepAliveNanos) {
+        for (;;) {
+            Processor np = nextp;
+            if (np != null) {
+                nextp = null;
+                p = np;
+                return true;
+            }
+            if (sched.isTerminated()) {
+                return false;
+            }
+            if (System.nanoTime() - idleSince >= keepAliveNanos && sched.retireIdle(this)) {
+                return false;
+            }
+            Thread.interrupted(); // a stray interrupt must not turn park into a spin
+            LockSupport.parkNanos(sched, keepAliveNanos);
+        }
+    }
+
+    // ---- who may use the P while a task runs: see the class comment ----
+
+    /** Before a task: the task may use this carrier's P. */
+    void beginTask() {
+        STATE.setRelease(this, IN_TASK);
+    }
+
+    /** After a task: true if the carrier still holds its P; false if it was taken (LOST). */
+    boolean endTask() {
+        return STATE.compareAndSet(this, IN_TASK, FREE);
+    }
+
+    /** A task queuing onto this carrier's P: false when the P was taken meanwhile. */
+    boolean beginSubmit() {
+        return STATE.compareAndSet(this, IN_TASK, SUBMITTING);
+    }
+
+    void endSubmit() {
+        STATE.setRelease(this, IN_TASK);
+    }
+
+    /** Takes the P away from the task this carrier runs; false if it is not inside a task. */
+    boolean takeP() {
+        return STATE.compareAndSet(this, IN_TASK, LOST);
+    }
+
+    /** This carrier got a P again inside a task ({@link GoScheduler#blocking} returning). */
+    void regainP() {
+        STATE.setRelease(this, IN_TASK);
+    }
+
+    int state() {
+        return state;
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,12 @@ final class CarrierScheduler implements Executor {
     static final long TIME_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Go's stealTries: four passes over the victims, the last one also takes runnext. */
     static final int STEAL_TRIES = 4;
+    /**
+     * How long a carrier waits idle before it exits, if there are more carriers than Ps: long
+     * enough that a steady trickle of blocking calls reuses its spares, short enough that a
+     * burst of them does not leave threads behind for long.
+     */
+    static final long CARRIER_KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     final String name;
     /** The public face; set once before any carrier starts. */
@@ -79,6 +88,19 @@ final class CarrierScheduler implements Executor {
 
     private final AtomicInteger nmspinning = new AtomicInteger();
     private final AtomicInteger carriers = new AtomicInteger();
+    /** Every carrier alive (Go's allm): added under lock at creation, removed when it exits. */
+    final Set<Carrier> allm = ConcurrentHashMap.newKeySet();
+    /** -Dweft.maxthreads: the most carriers at once (Go's SetMaxThreads). */
+    final int maxThreads;
+    private volatile long lastMaxThreadsError;
+    final SysmonSettings settings;
+    final Sysmon sysmon;
+    private final LongAdder handoffs = new LongAdder();
+    private final LongAdder deadlockReports = new LongAdder();
+    /** Its MXBean, set once by the owner before sysmon starts. */
+    SchedulerMBean jmx;
+    /** Its JMX name once registered, else null; guarded by {@code jmx}; unregistered at termination. */
+    volatile javax.management.ObjectName mbean;
     private final LongAdder live = new LongAdder();
     /** Rare: virtual threads joined before their start reached us, so they kept the JDK's latch. */
     private final ConcurrentHashMap<Thread, Boolean> joinedEarly = new ConcurrentHashMap<>();
@@ -88,8 +110,10 @@ final class CarrierScheduler implements Executor {
     private volatile boolean terminated;
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
-    CarrierScheduler(String name, int procs) {
+    CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
         this.name = name;
+        this.settings = settings;
+        this.maxThreads = settings.maxThreads();
         this.timers = new TimerQueue(name);
         this.jdk = new JdkScheduler(this);
         synchronized (lock) {
@@ -100,6 +124,12 @@ final class CarrierScheduler implements Executor {
             stealOrder = new StealOrder(procs);
             gomaxprocs = procs;
         }
+        this.sysmon = new Sysmon(this, cpuLimit);
+    }
+
+    /** Starts sysmon; once the owner is set, since sysmon may resize through it. */
+    void start() {
+        sysmon.start();
     }
 
     // ---- submission -------------------------------------------------------------------------
@@ -121,13 +151,19 @@ final class CarrierScheduler implements Executor {
         }
 
         Carrier c = localCarrier();
-        if (c == null) {
-            runq.put(task);
-        } else if (task == c.current) {
-            putBehind(c.p, task); // Gosched: behind the other runnable work, no wake-up needed
+        if (c == null || !c.beginSubmit()) {
+            runq.put(task); // not on our carrier, or its P was handed on while this task ran
+            wakep();
             return;
-        } else {
+        }
+        try {
+            if (task == c.current) {
+                putBehind(c.p, task); // Gosched: behind the other runnable work, no wake-up needed
+                return;
+            }
             c.p.runq.put(task, true, runq);
+        } finally {
+            c.endSubmit();
         }
         wakep();
     }
@@ -234,26 +270,69 @@ final class CarrierScheduler implements Executor {
                 }
                 return;
             }
-            m = midle;
-            if (m != null) {
-                midle = m.nextIdle;
-                m.nextIdle = null;
-                nmidle--;
-                m.spinning = spinning;
-                p.carrier = m;
-                m.nextp = p; // publishes spinning too
-            } else {
-                m = new Carrier(this, name + "-carrier-" + (++carrierSeq), p, spinning);
-                p.carrier = m;
-                carriers.incrementAndGet();
+            m = carrierFor(p, spinning);
+            if (m == null) { // -Dweft.maxthreads reached: the P stays idle
+                pidleput(p);
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
             }
         }
+        if (m == null) {
+            tooManyCarriers("start a carrier for an idle P");
+            return;
+        }
+        launch(m, p);
+        sysmon.wake();
+    }
+
+    /**
+     * Go's {@code mget} or {@code newm}: an idle carrier, or a new one, to hold {@code p}; null
+     * when none is idle and {@link #maxThreads} carriers exist. Under lock.
+     */
+    private Carrier carrierFor(Processor p, boolean spinning) {
+        Carrier m = midle;
+        if (m != null) {
+            midle = m.nextIdle;
+            m.nextIdle = null;
+            nmidle--;
+            m.spinning = spinning;
+            p.carrier = m;
+            m.nextp = p; // publishes spinning too
+            return m;
+        }
+        if (carriers.get() >= maxThreads) {
+            return null;
+        }
+        m = new Carrier(this, name + "-carrier-" + (++carrierSeq), p, spinning);
+        p.carrier = m;
+        carriers.incrementAndGet();
+        allm.add(m);
+        return m;
+    }
+
+    /** Starts a new carrier, or wakes an idle one that was handed a P. */
+    private void launch(Carrier m, Processor p) {
         if (m.getState() == Thread.State.NEW) {
             log.debug("{}: starting carrier {} for {}", name, m.getName(), p);
             m.start();
         } else {
             LockSupport.unpark(m);
         }
+    }
+
+    /** The error past -Dweft.maxthreads, logged once per second at most (each one is the same story). */
+    private void tooManyCarriers(String what) {
+        long now = System.nanoTime();
+        long last = lastMaxThreadsError;
+        if (last != 0 && now - last < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastMaxThreadsError = now;
+        log.error("{}: cannot {}: all {} carriers allowed by -D{}={} exist and are busy or blocked;"
+                        + " virtual threads wait until one comes back. Raise -D{} if this many blocking"
+                        + " calls at once are expected.", name, what, maxThreads, Sysmon.MAX_THREADS_PROPERTY,
+                maxThreads, Sysmon.MAX_THREADS_PROPERTY);
     }
 
     // ---- scheduling -------------------------------------------------------------------------
@@ -266,6 +345,12 @@ final class CarrierScheduler implements Executor {
     Runnable findRunnable(Carrier c) {
         for (;;) {
             Processor p = c.p;
+            if (p == null) { // its P was handed on while it was blocked (Go's exitsyscall)
+                if (!reacquireP(c) && !stopm(c)) {
+                    return null;
+                }
+                continue;
+            }
             if (p.id >= gomaxprocs && retire(c)) {
                 if (!stopm(c)) {
                     return null;
@@ -395,6 +480,20 @@ final class CarrierScheduler implements Executor {
         return false;
     }
 
+    /** A carrier back from a blocked task: an idle P if there is one. */
+    private boolean reacquireP(Carrier c) {
+        Processor p;
+        synchronized (lock) {
+            p = pidleget();
+            if (p == null) {
+                return false;
+            }
+            p.carrier = c;
+        }
+        c.p = p;
+        return true;
+    }
+
     /** After the re-check found work: take an idle P and spin again. */
     private boolean reacquireSpinning(Carrier c) {
         Processor p;
@@ -441,7 +540,10 @@ final class CarrierScheduler implements Executor {
         return true;
     }
 
-    /** Go's {@code stopm}: park on the idle list until handed a P; false when terminated. */
+    /**
+     * Go's {@code stopm}: park on the idle list until handed a P; false when terminated, or when
+     * this carrier was a spare idle for {@link #CARRIER_KEEP_ALIVE_NANOS} (it then exits).
+     */
     private boolean stopm(Carrier c) {
         synchronized (lock) {
             if (terminated) {
@@ -450,19 +552,54 @@ final class CarrierScheduler implements Executor {
             c.nextIdle = midle;
             midle = c;
             nmidle++;
+            c.idleSince = System.nanoTime();
         }
-        return c.acquireNextp();
+        return c.acquireNextp(CARRIER_KEEP_ALIVE_NANOS);
+    }
+
+    /**
+     * An idle carrier's keep-alive ran out: it leaves the idle list and exits, unless that would
+     * leave fewer carriers than Ps or startm handed it a P meanwhile. Go keeps its Ms forever;
+     * here the spares that blocking hand-offs created go away once the blocking is over.
+     */
+    boolean retireIdle(Carrier c) {
+        synchronized (lock) {
+            if (c.nextp != null || carriers.get() <= gomaxprocs) {
+                return false;
+            }
+            Carrier prev = null;
+            for (Carrier m = midle; m != null; prev = m, m = m.nextIdle) {
+                if (m == c) {
+                    if (prev == null) {
+                        midle = m.nextIdle;
+                    } else {
+                        prev.nextIdle = m.nextIdle;
+                    }
+                    m.nextIdle = null;
+                    nmidle--;
+                    c.retired = true;
+                    carriers.decrementAndGet(); // under the lock, so two spares can't both see room
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Runs one task on carrier {@code c}, and counts a goroutine out when it finished. */
     void runTask(Carrier c, Runnable task) {
+        c.p.runtick++;
         c.current = task;
+        c.beginTask();
         try {
             task.run();
         } catch (Throwable e) {
             log.error("{}: task {} threw", name, task, e);
         } finally {
             c.current = null;
+        }
+        if (!c.endTask()) {
+            c.p = null; // sysmon (or blocking) handed the P on: it is another carrier's now
         }
         Thread vthread = VirtualThreads.threadOf(task);
         if (vthread == null) {
@@ -472,6 +609,116 @@ final class CarrierScheduler implements Executor {
             joinedEarlyCount.decrementAndGet();
             goroutineEnded();
         }
+    }
+
+    // ---- blocking hand-off (Go's retake, handoffp, entersyscallblock, exitsyscall) ----------
+
+    /**
+     * sysmon's retake: P {@code p} has run the same task (run tick {@code runtick}) since
+     * before the hand-off threshold, its carrier is not using the CPU, and work waits. The P goes
+     * to an idle or new carrier; the blocked one finds it gone when its task ends. False when the
+     * P moved on meanwhile, or no carrier can be had (-Dweft.maxthreads).
+     */
+    boolean retake(Processor p, int runtick, long blockedNanos) {
+        Carrier blocked;
+        Carrier m;
+        synchronized (lock) {
+            blocked = p.carrier;
+            if (terminated || p.status != Processor.RUNNING || blocked == null
+                    || p.runtick != runtick) {
+                return false;
+            }
+            // a carrier must be at hand before the P is taken: taking it can't be undone
+            if (midle == null && carriers.get() >= maxThreads) {
+                m = null;
+            } else if (!blocked.takeP()) {
+                return false; // between tasks, or submitting: not blocked after all
+            } else {
+                m = carrierFor(p, false);
+            }
+        }
+        if (m == null) {
+            tooManyCarriers("hand " + p + " of blocked carrier " + blocked.getName() + " to another");
+            return false;
+        }
+        launch(m, p);
+        handedOff(p, blocked, "sysmon", blockedNanos);
+        return true;
+    }
+
+    /**
+     * Go's {@code entersyscallblock}: the task on carrier {@code c} (the caller, on it) gives its
+     * P away before it blocks: to a carrier at once if work waits, else to the idle list.
+     */
+    void handOffForBlocking(Carrier c) {
+        Processor p = c.p;
+        Carrier m = null;
+        boolean wake = false;
+        synchronized (lock) {
+            if (c.takeP()) {
+                if (!p.runq.isEmpty() || !runq.isEmpty()) {
+                    m = carrierFor(p, false);
+                }
+                if (m == null) {
+                    wake = !p.runq.isEmpty() || !runq.isEmpty(); // only past -Dweft.maxthreads
+                    pidleput(p);
+                }
+            } // else sysmon handed it on already
+            c.p = null;
+        }
+        if (m != null) {
+            launch(m, p);
+        } else if (wake) {
+            wakep();
+        }
+        handedOff(p, c, "blocking", 0);
+    }
+
+    /**
+     * Go's {@code exitsyscall} fast path: the task on carrier {@code c} is back from blocking and
+     * takes an idle P to run on; false if there is none (the task must then yield its carrier).
+     */
+    boolean reacquireAfterBlocking(Carrier c) {
+        Processor p;
+        synchronized (lock) {
+            p = pidleget();
+            if (p == null) {
+                return false;
+            }
+            p.carrier = c;
+            c.p = p;
+        }
+        c.regainP();
+        return true;
+    }
+
+    private void handedOff(Processor p, Carrier blocked, String reason, long blockedNanos) {
+        handoffs.increment();
+        if (FlightRecorder.isInitialized()) { // else no recording: don't load JFR's classes (~150 ms)
+            HandoffEvent.emit(name, p.id, blocked.getName(), reason, blockedNanos);
+        }
+        log.debug("{}: {} handed off from blocked carrier {} ({})", name, p, blocked.getName(), reason);
+    }
+
+    /** Every P, for sysmon: {@code allp[0 .. gomaxprocs)}. */
+    Processor processor(int id) {
+        return allp[id];
+    }
+
+    boolean allProcsIdle() {
+        return npidle == gomaxprocs;
+    }
+
+    int idleProcs() {
+        return npidle;
+    }
+
+    boolean globalQueueEmpty() {
+        return runq.isEmpty();
+    }
+
+    void deadlockReported() {
+        deadlockReports.increment();
     }
 
     // ---- idle lists (under lock) ------------------------------------------------------------
@@ -530,7 +777,7 @@ final class CarrierScheduler implements Executor {
      * idle P dies at once and its queue moves to the global queue; a removed running P's queue is
      * moved too (as a thief would), and its carrier gives it up at its next schedule point.
      */
-    int resize(int n) {
+    int resize(int n, String reason) {
         int prev;
         synchronized (lock) {
             prev = gomaxprocs;
@@ -567,8 +814,62 @@ final class CarrierScheduler implements Executor {
         if (!runq.isEmpty() || n > prev) {
             wakep();
         }
-        log.debug("{}: gomaxprocs {} -> {}", name, prev, n);
+        log.debug("{}: gomaxprocs {} -> {} ({})", name, prev, n, reason);
+        if (FlightRecorder.isInitialized()) {
+            ResizeEvent.emit(name, prev, n, reason);
+        }
         return prev;
+    }
+
+    /** Go's scheddetail: a line per P and per carrier, racy snapshots. */
+    java.util.List<String> schedDetail() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        int n = gomaxprocs;
+        for (int i = 0; i < n; i++) {
+            Processor p = allp[i];
+            if (p == null) {
+                continue;
+            }
+            Carrier m = p.carrier;
+            lines.add("P" + i + ": status=" + p.status + " schedtick=" + p.schedtick + " runtick="
+                    + (int) Processor.RUNTICK.getOpaque(p) + " m=" + (m == null ? "-1" : m.getName())
+                    + " runqsize=" + p.runq.size() + " steals=" + p.steals);
+        }
+        for (Carrier m : allm) {
+            Processor p = m.p;
+            Runnable cur = m.current;
+            Thread g = cur == null ? null : VirtualThreads.threadOf(cur);
+            lines.add(m.getName() + ": p=" + (p == null ? "-1" : String.valueOf(p.id))
+                    + " curg=" + (g == null ? (cur == null ? "-1" : "task") : g.toString())
+                    + " spinning=" + m.spinning + " blocked=" + (m.state() == Carrier.LOST)
+                    + " idle=" + (m.nextp == null && p == null && cur == null));
+        }
+        return lines;
+    }
+
+    // ---- JMX ----
+
+    /**
+     * Registers the MXBean if JMX is up and it isn't registered yet (creation, then sysmon once a
+     * second). Registration and unregistration lock {@code jmx}, so a scheduler that terminated
+     * is never registered again.
+     */
+    void registerMBeanIfJmxStarted() {
+        if (mbean != null || terminated || !SchedulerMBean.jmxStarted()) {
+            return;
+        }
+        synchronized (jmx) {
+            if (mbean == null && !terminated) {
+                mbean = SchedulerMBean.register(jmx, name);
+            }
+        }
+    }
+
+    private void unregisterMBean() {
+        synchronized (jmx) {
+            SchedulerMBean.unregister(mbean);
+            mbean = null;
+        }
     }
 
     // ---- shutdown ---------------------------------------------------------------------------
@@ -605,6 +906,7 @@ final class CarrierScheduler implements Executor {
             }
             terminated = true;
             timers.stop();
+            sysmon.wake();
             wake = midle;
             midle = null;
             nmidle = 0;
@@ -615,6 +917,7 @@ final class CarrierScheduler implements Executor {
             LockSupport.unpark(m);
             m = next;
         }
+        unregisterMBean();
         if (carriers.get() == 0) {
             terminationLatch.countDown();
         }
@@ -622,7 +925,9 @@ final class CarrierScheduler implements Executor {
 
     void carrierExited(Carrier c) {
         log.debug("{}: carrier {} exits", name, c.getName());
-        if (carriers.decrementAndGet() == 0 && terminated) {
+        allm.remove(c);
+        int left = c.retired ? carriers.get() : carriers.decrementAndGet();
+        if (left == 0 && terminated) {
             terminationLatch.countDown();
         }
     }
@@ -648,6 +953,6 @@ final class CarrierScheduler implements Executor {
             idleCarriers = nmidle;
         }
         return new SchedulerStats(n, npidle, carriers.get(), nmspinning.get(), idleCarriers,
-                runq.size(), local, steals, liveGoroutines());
+                runq.size(), local, steals, liveGoroutines(), handoffs.sum(), deadlockReports.sum());
     }
 }

@@ -69,6 +69,11 @@ final class DefaultGomaxprocs {
     return Math.clamp(cpus.getAsInt(), 1, MAX);
   }
 
+  /** Whether {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set: then the CPU limit does not size us. */
+  static boolean explicit() {
+    return System.getProperty(PROPERTY) != null || System.getenv(ENV) != null;
+  }
+
   /**
    * Checks a size given in code ({@code GoScheduler.create(n)}, resize).
    *

@@ -3,12 +3,14 @@ package dev.weft.scheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * A Go-style G-M-P work-stealing scheduler that Java virtual threads use as their carrier
@@ -56,6 +58,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Java can't preempt a virtual thread that computes without blocking: it keeps its carrier (and
  * its P) until it parks, yields or ends. A chain of hand-offs on one P shares a 10 ms time slice
  * while other virtual threads wait, as in Go.
+ *
+ * <h2>sysmon</h2>
+ * Each scheduler has a monitor thread, {@code <name>-sysmon}, as Go's runtime does:
+ * <ul>
+ *   <li>it hands the P of a carrier blocked inside a virtual thread (file I/O, native code) to
+ *       another carrier after {@code -Dweft.handoff} (20 ms) while work waits, but never the P
+ *       of a carrier that is computing (its CPU time says which); {@link #blocking} does the
+ *       same at once; carriers never number more than {@code -Dweft.maxthreads} (10000);</li>
+ *   <li>{@code -Dgomaxprocs.schedtrace=MS} logs Go's schedtrace line every MS milliseconds
+ *       ({@code -Dgomaxprocs.scheddetail=true}: one per P and per carrier too);</li>
+ *   <li>it logs Go's "all goroutines are asleep - deadlock!" with every parked thread's stack
+ *       ({@code -Dweft.deadlock=fail}: weft channel operations then throw
+ *       {@link DeadlockException}; {@code off}: no check);</li>
+ *   <li>unless the size was set explicitly, it follows the container's CPU limit, re-read at
+ *       most once a second (Go 1.25).</li>
+ * </ul>
+ * Each scheduler is also a JMX MXBean ({@link GoSchedulerMXBean},
+ * {@code dev.weft:type=GoScheduler,name=<name>}) and emits the JFR events
+ * {@code dev.weft.Handoff} and {@code dev.weft.Resize}.
  */
 public final class GoScheduler implements AutoCloseable {
     /** The largest {@code gomaxprocs}: 1024, Go's own limit before 1.10. */
@@ -68,12 +89,38 @@ public final class GoScheduler implements AutoCloseable {
     private final ThreadFactory factory;
     private final boolean isGlobal;
 
-    private GoScheduler(String name, int procs, boolean isGlobal) {
+    /**
+     * @param cpuLimit where sysmon re-reads the CPU limit, or null when gomaxprocs was set
+     *                 explicitly (it then stays as set)
+     */
+    private GoScheduler(String name, int procs, boolean isGlobal, IntSupplier cpuLimit) {
         VirtualThreads.ensureAvailable();
-        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs));
+        SysmonSettings settings = SysmonSettings.fromSystemProperties();
+        JdkPollers.startOutsideWeft();
+        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs), settings, cpuLimit);
         this.sched.owner = this; // published to carriers by Thread.start
         this.factory = VirtualThreads.builder(sched.jdk).factory();
         this.isGlobal = isGlobal;
+        sched.jmx = new SchedulerMBean(this, n -> resize(n, ResizeEvent.JMX));
+        sched.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
+        sched.start();
+    }
+
+    /**
+     * A scheduler sized from the default ({@link DefaultGomaxprocs}): it follows the CPU limit
+     * live unless {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set.
+     */
+    private static GoScheduler createDefault(String name, boolean isGlobal) {
+        if (DefaultGomaxprocs.explicit()) {
+            return new GoScheduler(name, DefaultGomaxprocs.resolve(), isGlobal, null);
+        }
+        return createFollowing(name, isGlobal, CpuLimit::containerAwareCpus);
+    }
+
+    /** A scheduler sized by {@code cpuLimit}, re-read by sysmon at most once a second (tests give their own). */
+    static GoScheduler createFollowing(String name, boolean isGlobal, IntSupplier cpuLimit) {
+        int procs = Math.clamp(cpuLimit.getAsInt(), 1, MAX_GOMAXPROCS);
+        return new GoScheduler(name, procs, isGlobal, cpuLimit);
     }
 
     /**
@@ -85,7 +132,8 @@ public final class GoScheduler implements AutoCloseable {
      */
     public static GoScheduler create() {
         VirtualThreads.ensureAvailable();
-        return create(DefaultGomaxprocs.resolve());
+        DefaultGomaxprocs.resolve(); // a bad -Dgomaxprocs / GOMAXPROCS fails here, named
+        return createDefault("weft-" + SEQ.incrementAndGet(), false);
     }
 
     /**
@@ -96,7 +144,7 @@ public final class GoScheduler implements AutoCloseable {
      * @throws IllegalStateException    if {@code java.lang} is not open to weft
      */
     public static GoScheduler create(int gomaxprocs) {
-        return new GoScheduler("weft-" + SEQ.incrementAndGet(), gomaxprocs, false);
+        return new GoScheduler("weft-" + SEQ.incrementAndGet(), DefaultGomaxprocs.checkProcs(gomaxprocs), false, null);
     }
 
     /**
@@ -113,7 +161,8 @@ public final class GoScheduler implements AutoCloseable {
                 g = global;
                 if (g == null) {
                     VirtualThreads.ensureAvailable();
-                    g = new GoScheduler("weft-global", DefaultGomaxprocs.resolve(), true);
+                    DefaultGomaxprocs.resolve();
+                    g = createDefault("weft-global", true);
                     global = g;
                 }
             }
@@ -188,7 +237,64 @@ public final class GoScheduler implements AutoCloseable {
         if (n < 1) {
             return sched.gomaxprocs();
         }
-        return sched.resize(DefaultGomaxprocs.checkProcs(n));
+        return resize(DefaultGomaxprocs.checkProcs(n), ResizeEvent.API);
+    }
+
+    /** A resize by hand: from now on the CPU limit no longer sizes this scheduler. */
+    private int resize(int n, String reason) {
+        sched.sysmon.procsSetExplicitly();
+        return sched.resize(n, reason);
+    }
+
+    /**
+     * Runs {@code body}, which is about to block its thread (file I/O, a native call, a lock
+     * held by a platform thread), after handing the caller's P to another carrier, as Go does
+     * for a system call it knows will block ({@code entersyscallblock}). The other virtual
+     * threads keep all {@code gomaxprocs} Ps meanwhile. When {@code body} returns, the caller
+     * takes an idle P if there is one; else it yields and runs again when a P is free.
+     *
+     * <pre>{@code
+     * String text = GoScheduler.blocking(() -> Files.readString(path));   // file I/O pins the carrier
+     * }</pre>
+     *
+     * <p>Without it, sysmon does the same after {@code -Dweft.handoff} (20 ms) of no progress,
+     * if work is waiting. On a platform thread, or a virtual thread of another scheduler, this
+     * just runs {@code body}. Costs two lock acquisitions, and a carrier start when no spare is
+     * idle: use it around calls that really block, not around every read of a cached file.
+     *
+     * @param body what blocks
+     * @param <T>  what it returns
+     * @return what {@code body} returned
+     * @throws Exception what {@code body} threw
+     */
+    public static <T> T blocking(Callable<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        Thread current = Thread.currentThread();
+        if (!current.isVirtual()) {
+            return body.call();
+        }
+        VirtualThreads.ensureAvailable();
+        if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null || c.state() != Carrier.IN_TASK) {
+            return body.call(); // another scheduler, or already without a P (nested)
+        }
+        CarrierScheduler s = c.sched;
+        s.handOffForBlocking(c);
+        try {
+            return body.call();
+        } finally {
+            exitBlocking(s);
+        }
+    }
+
+    /**
+     * Go's {@code exitsyscall}: take an idle P on the carrier we are on now, else yield, so that
+     * this virtual thread runs again only when a P is free.
+     */
+    private static void exitBlocking(CarrierScheduler s) {
+        if (VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
+                && !s.reacquireAfterBlocking(c)) {
+            Thread.yield(); // resubmitted to the global queue: c has no P, so it can't take it
+        }
     }
 
     /** The current number of P slots. */

@@ -7,6 +7,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,16 @@ final class SchedulerMBean implements GoSchedulerMXBean {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether JMX is up: a platform MBeanServer exists (someone called
+     * {@code ManagementFactory.getPlatformMBeanServer()}, a JMX agent started, JConsole or
+     * VisualVM attached). Cheap; weft never starts JMX itself, because the platform MBeanServer
+     * costs about 200 ms of start-up.
+     */
+    static boolean jmxStarted() {
+        return !MBeanServerFactory.findMBeanServer(null).isEmpty();
     }
 
     /**

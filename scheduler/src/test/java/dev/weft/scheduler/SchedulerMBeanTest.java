@@ -44,7 +44,7 @@ class SchedulerMBeanTest {
   @Test
   void everyAttributeAgreesWithStats() throws Exception {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = SchedulerMBean.register(s);
+      ObjectName name = s.scheduler().mbean; // registered when it was created
       assertNotNull(name);
       CountDownLatch release = new CountDownLatch(1);
       Thread parked = s.go(() -> awaitQuietly(release)); // one live goroutine, so Goroutines is not 0
@@ -76,7 +76,7 @@ class SchedulerMBeanTest {
   @Test
   void aProxyOfTheInterfaceWorksToo() {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = SchedulerMBean.register(s);
+      ObjectName name = s.scheduler().mbean;
       try {
         GoSchedulerMXBean proxy = JMX.newMXBeanProxy(SERVER, name, GoSchedulerMXBean.class);
         assertEquals(s.name(), proxy.getName());
@@ -92,7 +92,7 @@ class SchedulerMBeanTest {
   @Test
   void writingGomaxprocsResizes() throws Exception {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = SchedulerMBean.register(s);
+      ObjectName name = s.scheduler().mbean;
       try {
         SERVER.setAttribute(name, new Attribute("Gomaxprocs", 4));
         assertEquals(4, s.gomaxprocs());
@@ -109,7 +109,7 @@ class SchedulerMBeanTest {
   @ValueSource(ints = {0, -1, 1025, 2000})
   void writingGomaxprocsOutOfRangeFailsAndKeepsTheSize(int bad) {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = SchedulerMBean.register(s);
+      ObjectName name = s.scheduler().mbean;
       try {
         RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class,
             () -> SERVER.setAttribute(name, new Attribute("Gomaxprocs", bad)));
@@ -142,7 +142,7 @@ class SchedulerMBeanTest {
   @Test
   void registeringTwiceReturnsNullWithoutThrowing() {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName first = SchedulerMBean.register(s);
+      ObjectName first = s.scheduler().mbean;
       try {
         assertNotNull(first);
         ObjectName second = assertDoesNotThrow(() -> SchedulerMBean.register(s));
@@ -157,7 +157,7 @@ class SchedulerMBeanTest {
   @Test
   void unregisterRemovesItAndIsIdempotentAndNullSafe() throws JMException {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = SchedulerMBean.register(s);
+      ObjectName name = s.scheduler().mbean;
       assertTrue(SERVER.isRegistered(name));
       SchedulerMBean.unregister(name);
       assertFalse(SERVER.isRegistered(name));
@@ -188,5 +188,15 @@ class SchedulerMBeanTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** weft never starts JMX (about 200 ms); sysmon registers the bean once something else did. */
+  @Test
+  void registeredWithinASecondOfJmxStarting() throws Exception {
+    String out = ChildJvm.run(JmxLateMain.class, java.util.List.of());
+    assertTrue(out.contains("jmx before=false registered=false"), out);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("registered=true after=(\\d+)ms").matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Long.parseLong(m.group(1)) <= 3000, "sysmon looks once a second: " + out);
   }
 }

@@ -28,14 +28,14 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task was lost (did not run within 10 s) or ran twice.")
 @State
 public class ResizeVsExecuteTest {
-    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-resize", 2);
+    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-resize", 2, SysmonSettings.defaults(), null); // sysmon not started
 
     final StressSupport.CountingTask c = new StressSupport.CountingTask(null);
     final StressSupport.CountingTask a = new StressSupport.CountingTask(() -> SCHED.execute(c));
 
     @Actor
     public void resizer() {
-        SCHED.resize(SCHED.gomaxprocs() == 1 ? 2 : 1);
+        SCHED.resize(SCHED.gomaxprocs() == 1 ? 2 : 1, ResizeEvent.API);
     }
 
     @Actor

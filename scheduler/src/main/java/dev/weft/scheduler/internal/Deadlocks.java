@@ -4,8 +4,10 @@ import dev.weft.scheduler.DeadlockException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 /**
  * The hand-over between weft's deadlock detector and the blocking operations of the channels
@@ -115,5 +117,27 @@ public final class Deadlocks {
                 PENDING.decrementAndGet();
             }
         }
+    }
+
+    /** Pending-timer counts of timer services outside the scheduler (weft's channel timers). */
+    private static final CopyOnWriteArrayList<IntSupplier> TIMER_SOURCES = new CopyOnWriteArrayList<>();
+
+    /**
+     * Registers a timer service whose pending timers may wake virtual threads that look asleep
+     * (a thread blocked on a timer's channel): while any is pending, no deadlock is reported.
+     *
+     * @param pending how many timers it has pending now; called rarely (by sysmon, when quiet)
+     */
+    public static void addTimerSource(IntSupplier pending) {
+        TIMER_SOURCES.add(pending);
+    }
+
+    /** The pending timers of every registered source. */
+    public static int pendingTimers() {
+        int n = 0;
+        for (IntSupplier s : TIMER_SOURCES) {
+            n += s.getAsInt();
+        }
+        return n;
     }
 }

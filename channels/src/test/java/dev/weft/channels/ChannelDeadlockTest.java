@@ -1,0 +1,58 @@
+package dev.weft.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code -Dweft.deadlock=fail} on channel operations, and no report while a thread waits on a
+ * weft timer channel. In child JVMs ({@link ChannelDeadlockMain}): in this one JUnit's own
+ * non-daemon timeout thread, waiting with a timeout, could wake anyone as far as the rule knows.
+ */
+class ChannelDeadlockTest {
+
+    private static String child(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not exit");
+        String output = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("done"), output);
+        return output;
+    }
+
+    @Test
+    void failModeFailsEveryBlockedChannelOperation() throws Exception {
+        String out = child("-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "fail");
+        String expected = "=DeadlockException: all goroutines are asleep - deadlock! (4 virtual threads of weft-1 parked)";
+        for (String op : List.of("receive", "send", "select", "waitgroup")) {
+            assertTrue(out.contains(op + expected), op + ":\n" + out);
+        }
+        assertTrue(out.contains("leftover=null"), "the failed send delivered nothing:\n" + out);
+        assertTrue(out.contains("ended=true reports=1"), out);
+        assertTrue(out.contains("-Dweft.deadlock=fail: failing the 4 blocked in weft channels"), out);
+    }
+
+    @Test
+    void aThreadWaitingOnATimerChannelIsNotDeadlocked() throws Exception {
+        String out = child(ChannelDeadlockMain.class.getName(), "timer");
+        assertTrue(out.contains("sleeper=returned sent"), out);
+        assertTrue(out.contains("waiter=returned woke"), out);
+        assertTrue(out.contains("ended=true reports=0"), out);
+    }
+}

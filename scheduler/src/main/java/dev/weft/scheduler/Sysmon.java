@@ -1,0 +1,279 @@
+package dev.weft.scheduler;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Go's {@code sysmon}: one daemon platform thread per scheduler, {@code <name>-sysmon}, that
+ * keeps it healthy without being one of its carriers. Each pass:
+ * <ol>
+ *   <li>{@link #retakeBlocked}: hands the P of a carrier blocked inside a task (file I/O, a
+ *       native call, a pinned park) to another carrier when work waits (Go's {@code retake}).</li>
+ *   <li>{@link #schedtrace}: Go's {@code GODEBUG=schedtrace} line, every
+ *       {@code -Dgomaxprocs.schedtrace} ms.</li>
+ *   <li>{@link #recheckCpuLimit}: at most once a second, the container-aware CPU count, and a
+ *       resize when it changed (Go 1.25), unless gomaxprocs was set explicitly.</li>
+ *   <li>{@link DeadlockWatch}: Go's "all goroutines are asleep - deadlock!".</li>
+ * </ol>
+ * Its tick adapts as Go's does: 20 us after it acted, doubling after 50 idle passes up to
+ * 10 ms; with every P idle it sleeps until its next due check (at most a second) or until a
+ * carrier is started ({@link #wake}).
+ *
+ * <p>Who writes what: every field but {@code sleeping} and {@code explicitProcs} is written only
+ * by the sysmon thread. {@code sleeping} is written by sysmon (true before its long sleep, with
+ * a re-check after) and read by {@link #wake}; {@code explicitProcs} is set once, by whoever
+ * sizes the scheduler by hand.
+ */
+final class Sysmon implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Sysmon.class);
+    private static final Logger trace = LoggerFactory.getLogger("dev.weft.scheduler.schedtrace");
+
+    static final String MAX_THREADS_PROPERTY = SysmonSettings.MAX_THREADS_PROPERTY;
+
+    /** Go's sysmon: 20 us between passes while it has work to do... */
+    static final long MIN_DELAY_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** ...doubling after 50 passes with nothing to do, up to 10 ms. */
+    static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
+    /** With every P idle there is nothing to retake: sleep until a carrier starts, or this long. */
+    static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Go 1.25 re-reads the CPU limit at most once a second; sysmon also looks for JMX then. */
+    static final long CPU_LIMIT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A carrier stuck in one task counts as blocked when it used less than this share of one CPU
+     * over the window: a blocked thread uses about none, a computing one close to all of it,
+     * even on a busy machine where it gets only part of a core.
+     */
+    static final int BLOCKED_CPU_PERCENT = 10;
+
+    /** The JVM's thread CPU clock, looked up on first use (about 10 ms, so not at start-up). */
+    private static final class CpuClock {
+        static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        static final boolean SUPPORTED = THREADS.isThreadCpuTimeSupported();
+    }
+
+    private final CarrierScheduler sched;
+    private final SysmonSettings settings;
+    private final IntSupplier cpuLimit;
+    private final Thread thread;
+    private final long startNanos = System.nanoTime();
+    private final DeadlockWatch deadlocks;
+
+    /** What sysmon saw of each P on earlier passes (Go's sysmontick), by P id. */
+    private final Watch[] watches = new Watch[DefaultGomaxprocs.MAX];
+
+    private volatile boolean sleeping;
+    private volatile boolean explicitProcs;
+    private long nextTrace;
+    private long nextCpuCheck;
+    private int lastCpuLimit;
+
+    /** sysmon's memory of one P: the last run tick seen, since when, and the carrier's CPU time. */
+    private static final class Watch {
+        int runtick;
+        long since;
+        Carrier carrier;
+        long cpuAt = -1;
+        long cpuWhen;
+    }
+
+    Sysmon(CarrierScheduler sched, IntSupplier cpuLimit) {
+        this.sched = sched;
+        this.settings = sched.settings;
+        this.cpuLimit = cpuLimit;
+        this.deadlocks = new DeadlockWatch(sched);
+        this.thread = new Thread(null, this, sched.name + "-sysmon", 0, false);
+        this.thread.setDaemon(true);
+        this.explicitProcs = cpuLimit == null;
+    }
+
+    void start() {
+        long now = System.nanoTime();
+        nextTrace = now + TimeUnit.MILLISECONDS.toNanos(settings.schedtraceMillis());
+        nextCpuCheck = now + CPU_LIMIT_PERIOD_NANOS;
+        lastCpuLimit = sched.gomaxprocs();
+        thread.start();
+    }
+
+    /** gomaxprocs was set by hand (API, JMX): the CPU limit no longer decides it. */
+    void procsSetExplicitly() {
+        explicitProcs = true;
+    }
+
+    boolean followsCpuLimit() {
+        return !explicitProcs;
+    }
+
+    /** A carrier started, or the scheduler terminated: end a long idle sleep. Cheap otherwise. */
+    void wake() {
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        long delay = MIN_DELAY_NANOS;
+        int idle = 0;
+        while (!sched.isTerminated()) {
+            long now = System.nanoTime();
+            boolean acted = retakeBlocked(now);
+            if (settings.schedtraceMillis() > 0 && now - nextTrace >= 0) {
+                schedtrace(now);
+                nextTrace = now + TimeUnit.MILLISECONDS.toNanos(settings.schedtraceMillis());
+            }
+            if (now - nextCpuCheck >= 0) {
+                if (!explicitProcs) {
+                    recheckCpuLimit();
+                }
+                sched.registerMBeanIfJmxStarted(); // JMX may have started since
+                nextCpuCheck = now + CPU_LIMIT_PERIOD_NANOS;
+            }
+            deadlocks.check(now);
+            if (acted) {
+                idle = 0;
+                delay = MIN_DELAY_NANOS;
+            } else if (++idle > IDLE_PASSES_BEFORE_BACKOFF) {
+                delay = Math.min(delay * 2, MAX_DELAY_NANOS);
+            }
+            if (sched.allProcsIdle()) {
+                sleepIdle(now);
+                idle = 0;
+                delay = MIN_DELAY_NANOS;
+            } else {
+                LockSupport.parkNanos(this, delay);
+            }
+        }
+    }
+
+    /** Every P idle: sleep until the next due check, or until {@link #wake}. */
+    private void sleepIdle(long now) {
+        long until = now + IDLE_SLEEP_NANOS;
+        if (settings.schedtraceMillis() > 0) {
+            until = Math.min(until, nextTrace);
+        }
+        until = Math.min(until, deadlocks.nextCheck(now));
+        sleeping = true;
+        if (sched.allProcsIdle() && !sched.isTerminated()) { // re-check after publishing sleeping
+            long left = until - System.nanoTime();
+            if (left > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        sleeping = false;
+    }
+
+    // ---- retake ---------------------------------------------------------------------------
+
+    /**
+     * Go's {@code retake}, for the blocking case only (Java can't preempt): a P whose run tick
+     * has not moved for the hand-off threshold, while its carrier used less than
+     * {@value #BLOCKED_CPU_PERCENT}% of a CPU and work waits (on its queue or the global one),
+     * goes to another carrier. A computing carrier keeps its P: more carriers than Ps on
+     * CPU-bound work would only share the same cores.
+     */
+    private boolean retakeBlocked(long now) {
+        long threshold = settings.handoffNanos();
+        if (threshold == 0) {
+            return false;
+        }
+        boolean acted = false;
+        int n = sched.gomaxprocs();
+        for (int i = 0; i < n; i++) {
+            Processor p = sched.processor(i);
+            if (p == null) {
+                continue;
+            }
+            Watch w = watches[i];
+            if (w == null) {
+                w = watches[i] = new Watch();
+            }
+            int tick = (int) Processor.RUNTICK.getOpaque(p);
+            Carrier c = p.carrier; // racy: re-checked under the lock by retake
+            if (tick != w.runtick || c != w.carrier || p.status != Processor.RUNNING
+                    || c == null || c.state() != Carrier.IN_TASK) {
+                w.runtick = tick;
+                w.carrier = c;
+                w.since = now;
+                w.cpuAt = -1;
+                continue;
+            }
+            if (w.cpuAt < 0) {
+                w.cpuAt = cpuTime(c);
+                w.cpuWhen = now;
+                continue;
+            }
+            long stuck = now - w.since;
+            long window = now - w.cpuWhen;
+            if (stuck < threshold || window < threshold / 2) {
+                continue;
+            }
+            long cpu = cpuTime(c);
+            boolean blocked = cpu < 0 || (cpu - w.cpuAt) * 100 < window * BLOCKED_CPU_PERCENT;
+            w.cpuAt = cpu;
+            w.cpuWhen = now;
+            if (blocked && workWaits(p) && sched.retake(p, tick, stuck)) {
+                w.since = now;
+                w.cpuAt = -1;
+                w.carrier = null;
+                acted = true;
+            }
+        }
+        return acted;
+    }
+
+    private boolean workWaits(Processor p) {
+        return !p.runq.isEmpty() || !sched.globalQueueEmpty();
+    }
+
+    /** The carrier's CPU time in ns, or -1 when the JVM can't tell (then the clock alone decides). */
+    private static long cpuTime(Carrier c) {
+        return CpuClock.SUPPORTED ? CpuClock.THREADS.getThreadCpuTime(c.threadId()) : -1;
+    }
+
+    // ---- schedtrace -----------------------------------------------------------------------
+
+    /** Go's {@code schedtrace}: one line, and with scheddetail one per P and per carrier. */
+    private void schedtrace(long now) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+        trace.info("SCHED {}ms: {}", ms, sched.stats().schedtrace());
+        if (settings.scheddetail()) {
+            for (String line : sched.schedDetail()) {
+                trace.info("  {}", line);
+            }
+        }
+    }
+
+    // ---- live GOMAXPROCS ------------------------------------------------------------------
+
+    /** Go 1.25's {@code updateMaxProcsG}: resize when the container-aware CPU count changed. */
+    private void recheckCpuLimit() {
+        int n;
+        try {
+            n = Math.clamp(cpuLimit.getAsInt(), 1, DefaultGomaxprocs.MAX);
+        } catch (RuntimeException e) {
+            log.debug("{}: CPU limit not readable, keeping gomaxprocs={}", sched.name, sched.gomaxprocs(), e);
+            return;
+        }
+        if (n == lastCpuLimit) {
+            return;
+        }
+        lastCpuLimit = n;
+        if (explicitProcs) {
+            return; // set by hand while we read
+        }
+        int prev = sched.resize(n, "cpu-limit");
+        if (prev != n) {
+            log.info("{}: CPU limit changed, gomaxprocs {} -> {}", sched.name, prev, n);
+        }
+    }
+}

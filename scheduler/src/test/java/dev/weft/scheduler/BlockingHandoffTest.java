@@ -1,0 +1,284 @@
+package dev.weft.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * sysmon's hand-off of a blocked carrier's P (Go's retake/handoffp) and
+ * {@link GoScheduler#blocking}. The blocking call is a read of a child process's stdout that
+ * never writes: a native read that holds the carrier (the JDK compensates only for its own
+ * scheduler), like file I/O.
+ */
+@Timeout(60)
+class BlockingHandoffTest {
+    private Process silent;
+
+    /** A pipe nobody writes yet: the stdout of {@code cat}, until {@link #release} feeds it a byte. */
+    private InputStream silentPipe() throws IOException {
+        silent = new ProcessBuilder("cat").start();
+        return silent.getInputStream();
+    }
+
+    /** Ends the blocked read: {@code cat} echoes one 'x'. */
+    private void release() throws IOException {
+        silent.getOutputStream().write('x');
+        silent.getOutputStream().flush();
+    }
+
+    @AfterEach
+    void killChild() {
+        if (silent != null) {
+            silent.destroyForcibly();
+        }
+    }
+
+    /** Waits for a condition with a deadline: not a sleep that stands in for synchronisation. */
+    static void awaitTrue(String what, long timeoutMillis, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void atOneProcABlockedReaderDoesNotStallTheOthers() throws Exception {
+        try (GoScheduler s = GoScheduler.create(1)) {
+            InputStream pipe = silentPipe();
+            CountDownLatch reading = new CountDownLatch(1);
+            AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
+            Thread reader = s.go(() -> {
+                reading.countDown();
+                try {
+                    read.set(pipe.read()); // blocks its carrier until the child dies
+                } catch (IOException e) {
+                    read.set(-2);
+                }
+            });
+            assertTrue(reading.await(10, TimeUnit.SECONDS));
+
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong sum = new AtomicLong();
+            long started = System.nanoTime();
+            s.go(() -> {
+                long acc = 0;
+                for (int i = 1; i <= 1000; i++) {
+                    acc += i;
+                    Thread.yield(); // scheduling work, not just one run
+                }
+                sum.set(acc);
+                done.countDown();
+            });
+            boolean ran = done.await(1, TimeUnit.SECONDS);
+            if (!ran) {
+                release(); // so that close() can't hang
+            }
+            assertTrue(ran, "the second virtual thread did not finish within 1 s: " + s.stats());
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(500_500, sum.get());
+            SchedulerStats during = s.stats();
+            assertEquals(1, during.handoffs(), during + " after " + tookMillis + " ms");
+            assertEquals(2, during.carriers(), "the blocked carrier and the one that took its P: " + during);
+            assertTrue(reader.isAlive(), "still blocked in read");
+
+            release();
+            assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
+            assertEquals('x', read.get());
+            // the spare that came back finds its P gone and parks; past the keep-alive it exits
+            awaitTrue("carriers go back down to gomaxprocs", 15_000, () -> s.stats().carriers() == 1);
+            assertEquals(1, s.stats().handoffs());
+        }
+    }
+
+    @Test
+    void blockingHandsThePOffAtOnceWithoutWaitingForSysmon() throws Exception {
+        String old = System.setProperty(SysmonSettings.HANDOFF_PROPERTY, "off");
+        GoScheduler s;
+        try {
+            s = GoScheduler.create(1);
+        } finally {
+            restore(SysmonSettings.HANDOFF_PROPERTY, old);
+        }
+        try (s) {
+            InputStream pipe = silentPipe();
+            CountDownLatch reading = new CountDownLatch(1);
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread reader = s.go(() -> {
+                reading.countDown();
+                try {
+                    int b = GoScheduler.blocking(pipe::read);
+                    // back with a P: this runs like any virtual thread again
+                    result.set(b + ":" + GoScheduler.current().map(GoScheduler::name).orElse("?"));
+                } catch (Exception e) {
+                    result.set(e);
+                }
+            });
+            assertTrue(reading.await(10, TimeUnit.SECONDS));
+            CountDownLatch done = new CountDownLatch(1);
+            s.go(done::countDown);
+            boolean ran;
+            try {
+                ran = done.await(1, TimeUnit.SECONDS);
+            } finally {
+                release(); // so that close() can't hang when an assertion fails
+            }
+            assertTrue(ran, "hand-off off, so only blocking() freed the P: " + s.stats());
+            assertEquals(1, s.stats().handoffs());
+
+            assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
+            assertEquals("120:" + s.name(), result.get());
+        }
+    }
+
+    @Test
+    void blockingOutsideAGoSchedulerJustRuns() throws Exception {
+        assertEquals("platform", GoScheduler.blocking(() -> "platform"));
+        AtomicReference<Object> r = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                r.set(GoScheduler.blocking(() -> "jdk default"));
+            } catch (Exception e) {
+                r.set(e);
+            }
+        });
+        t.join();
+        assertEquals("jdk default", r.get());
+    }
+
+    @Test
+    void blockingRethrowsAndKeepsItsP() throws Exception {
+        try (GoScheduler s = GoScheduler.create(2)) {
+            AtomicReference<Object> r = new AtomicReference<>();
+            s.go(() -> {
+                try {
+                    GoScheduler.blocking(() -> {
+                        throw new IOException("disk gone");
+                    });
+                } catch (Exception e) {
+                    r.set(e.getMessage() + " on " + GoScheduler.current().map(GoScheduler::name).orElse("?"));
+                }
+            }).join();
+            assertEquals("disk gone on " + s.name(), r.get());
+            assertEquals(1, s.stats().handoffs());
+        }
+    }
+
+    /**
+     * A virtual thread that parks inside {@code blocking} (it didn't block its carrier after all)
+     * comes back on some carrier and goes on; nothing is lost.
+     */
+    @Test
+    void parkingInsideBlockingIsHarmless() throws Exception {
+        try (GoScheduler s = GoScheduler.create(1)) {
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<Object> r = new AtomicReference<>();
+            Thread t = s.go(() -> {
+                try {
+                    r.set(GoScheduler.blocking(() -> {
+                        go.await();
+                        return "woke";
+                    }));
+                } catch (Exception e) {
+                    r.set(e);
+                }
+            });
+            CountDownLatch other = new CountDownLatch(1);
+            s.go(other::countDown);
+            assertTrue(other.await(10, TimeUnit.SECONDS));
+            go.countDown();
+            assertTrue(t.join(java.time.Duration.ofSeconds(10)));
+            assertEquals("woke", r.get());
+        }
+    }
+
+    /**
+     * A computing virtual thread is not blocked: its carrier uses the CPU, so sysmon leaves its P
+     * alone, and no more carriers than Ps run while work waits behind it.
+     */
+    @Test
+    void aComputingThreadKeepsItsP() throws Exception {
+        try (GoScheduler s = GoScheduler.create(1)) {
+            CountDownLatch computing = new CountDownLatch(1);
+            AtomicInteger maxCarriers = new AtomicInteger();
+            Thread hog = s.go(() -> {
+                computing.countDown();
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300); // 15 thresholds
+                long x = 0;
+                while (System.nanoTime() < end) {
+                    x += x * 31 + 7;
+                }
+                if (x == 42) {
+                    System.out.print(""); // keep the loop
+                }
+            });
+            assertTrue(computing.await(10, TimeUnit.SECONDS));
+            CountDownLatch waiter = new CountDownLatch(1);
+            s.go(waiter::countDown); // waits behind the hog: Java can't preempt it
+            while (hog.isAlive()) {
+                maxCarriers.accumulateAndGet(s.stats().carriers(), Math::max);
+                hog.join(java.time.Duration.ofMillis(5));
+            }
+            assertTrue(waiter.await(10, TimeUnit.SECONDS));
+            assertEquals(0, s.stats().handoffs(), s.stats().toString());
+            assertEquals(1, maxCarriers.get());
+        }
+    }
+
+    /** Past -Dweft.maxthreads no carrier is started: the P stays with the blocked one, nothing breaks. */
+    @Test
+    void maxThreadsCapsTheCarriers() throws Exception {
+        String old = System.setProperty(SysmonSettings.MAX_THREADS_PROPERTY, "1");
+        GoScheduler s;
+        try {
+            s = GoScheduler.create(1);
+        } finally {
+            restore(SysmonSettings.MAX_THREADS_PROPERTY, old);
+        }
+        try (s) {
+            InputStream pipe = silentPipe();
+            CountDownLatch reading = new CountDownLatch(1);
+            Thread reader = s.go(() -> {
+                reading.countDown();
+                try {
+                    pipe.read();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertTrue(reading.await(10, TimeUnit.SECONDS));
+            CountDownLatch done = new CountDownLatch(1);
+            s.go(done::countDown);
+            // ten hand-off thresholds: sysmon would have handed off by now if it could
+            assertFalse(done.await(200, TimeUnit.MILLISECONDS), "no carrier may take the P: " + s.stats());
+            assertEquals(0, s.stats().handoffs());
+            assertEquals(1, s.stats().carriers());
+            release();
+            assertTrue(done.await(10, TimeUnit.SECONDS), "runs once the carrier is back");
+            assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
+        }
+    }
+
+    static void restore(String key, String old) {
+        if (old == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, old);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.weft.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code -Dgomaxprocs.schedtrace} and {@code -Dgomaxprocs.scheddetail}, in a child JVM that logs through slf4j-simple. */
+class SchedtraceTest {
+    private static final Pattern LINE = Pattern.compile("SCHED \\d+ms: gomaxprocs=2 idleprocs=[0-2] threads=\\d+"
+            + " spinningthreads=\\d+ idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+]");
+
+    private static String runChild(String... flags) throws Exception {
+        return ChildJvm.run(SchedtraceMain.class, List.of(flags));
+    }
+
+    @Test
+    void logsGosLineEveryPeriod() throws Exception {
+        String output = runChild("-Dgomaxprocs.schedtrace=100");
+        long lines = output.lines().filter(l -> LINE.matcher(l).find()).count();
+        assertTrue(lines >= 2, "at least two lines in 450 ms at 100 ms:\n" + output);
+        assertTrue(output.lines().noneMatch(l -> l.contains(" P0: status=")), "no detail unless asked:\n" + output);
+    }
+
+    @Test
+    void scheddetailAddsALinePerPAndPerCarrier() throws Exception {
+        String output = runChild("-Dgomaxprocs.schedtrace=100", "-Dgomaxprocs.scheddetail=true");
+        assertTrue(output.lines().anyMatch(l -> LINE.matcher(l).find()), output);
+        assertTrue(output.lines().anyMatch(l -> l.matches(".*  P0: status=\\d schedtick=\\d+ runtick=\\d+ m=.*")), output);
+        assertTrue(output.lines().anyMatch(l -> l.matches(".*  P1: status=\\d.*")), output);
+        assertTrue(output.lines().anyMatch(l -> l.matches(".*  weft-\\d+-carrier-\\d+: p=-?\\d+ curg=.* spinning=(true|false) blocked=false.*")),
+                output);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.weft.scheduler;
+
+import static dev.weft.scheduler.BlockingHandoffTest.awaitTrue;
+import static dev.weft.scheduler.BlockingHandoffTest.restore;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** sysmon's settings, its thread, the live CPU limit (Go 1.25) and the schedtrace line. */
+@Timeout(60)
+class SysmonTest {
+    @TempDir
+    Path tmp;
+
+    // ---- settings ----
+
+    @Test
+    void defaults() {
+        SysmonSettings s = SysmonSettings.parse(null, null, null, null, null);
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(20), s.handoffNanos());
+        assertEquals(10_000, s.maxThreads());
+        assertEquals(0, s.schedtraceMillis());
+        assertFalse(s.scheddetail());
+        assertEquals(SysmonSettings.DeadlockMode.LOG, s.deadlock());
+    }
+
+    @Test
+    void parsesGoDurations() {
+        assertEquals(5_000_000, SysmonSettings.parse("5ms", null, null, null, null).handoffNanos());
+        assertEquals(500_000, SysmonSettings.parse("500us", null, null, null, null).handoffNanos());
+        assertEquals(1_000_000_000, SysmonSettings.parse("1s", null, null, null, null).handoffNanos());
+        assertEquals(7_000_000, SysmonSettings.parse(" 7 ", null, null, null, null).handoffNanos());
+        assertEquals(0, SysmonSettings.parse("off", null, null, null, null).handoffNanos());
+        assertEquals(1000, SysmonSettings.parse(null, "1000", "250", "true", "fail").maxThreads());
+        assertEquals(250, SysmonSettings.parse(null, null, "250", null, null).schedtraceMillis());
+        assertTrue(SysmonSettings.parse(null, null, null, "true", null).scheddetail());
+        assertEquals(SysmonSettings.DeadlockMode.FAIL, SysmonSettings.parse(null, null, null, null, "fail").deadlock());
+        assertEquals(SysmonSettings.DeadlockMode.OFF, SysmonSettings.parse(null, null, null, null, "OFF").deadlock());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-5ms", "20 ms", "", "10us", "2h", "99999999999999999999"})
+    void badHandoffNamesTheProperty(String value) {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SysmonSettings.parse(value, null, null, null, null));
+        assertTrue(e.getMessage().startsWith("-Dweft.handoff=" + value + " is not valid"), e.getMessage());
+        assertTrue(e.getMessage().contains("20ms"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "abc", "-1", "1e4", "99999999999"})
+    void badMaxThreadsNamesTheProperty(String value) {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SysmonSettings.parse(null, value, null, null, null));
+        assertEquals("-Dweft.maxthreads=" + value + " is not valid: weft.maxthreads must be an integer from 1 to "
+                + Integer.MAX_VALUE, e.getMessage());
+    }
+
+    @Test
+    void otherBadValues() {
+        assertTrue(assertThrows(IllegalStateException.class,
+                () -> SysmonSettings.parse(null, null, "soon", null, null)).getMessage()
+                .startsWith("-Dgomaxprocs.schedtrace=soon is not valid"));
+        assertTrue(assertThrows(IllegalStateException.class,
+                () -> SysmonSettings.parse(null, null, null, "yes", null)).getMessage()
+                .contains("true or false"));
+        assertEquals("-Dweft.deadlock=panic is not valid: weft.deadlock must be log, fail or off",
+                assertThrows(IllegalStateException.class,
+                        () -> SysmonSettings.parse(null, null, null, null, "panic")).getMessage());
+    }
+
+    @Test
+    void aBadPropertyFailsSchedulerCreation() {
+        String old = System.setProperty(SysmonSettings.MAX_THREADS_PROPERTY, "lots");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> GoScheduler.create(1));
+            assertTrue(e.getMessage().startsWith("-Dweft.maxthreads=lots is not valid"), e.getMessage());
+        } finally {
+            restore(SysmonSettings.MAX_THREADS_PROPERTY, old);
+        }
+    }
+
+    // ---- the thread ----
+
+    @Test
+    void oneSysmonPerSchedulerThatEndsWithIt() throws Exception {
+        GoScheduler s = GoScheduler.create(1);
+        Thread sysmon = s.scheduler().sysmon.thread();
+        assertEquals(s.name() + "-sysmon", sysmon.getName());
+        assertTrue(sysmon.isDaemon());
+        awaitTrue("sysmon started", 10_000, sysmon::isAlive);
+        s.go(() -> { }).join();
+        s.close();
+        sysmon.join(10_000);
+        assertFalse(sysmon.isAlive(), "sysmon exits when the scheduler terminated");
+    }
+
+    // ---- live GOMAXPROCS ----
+
+    /** A cgroup v2 container whose cpu.max the test rewrites, as a resize of the container would. */
+    private int containerCpus() {
+        return CpuLimit.containerAwareCpus(tmp.resolve("proc/self"), tmp, () -> 64);
+    }
+
+    private void container(String cpuMax) throws IOException {
+        write("proc/self/status", "Name:\tjava\nCpus_allowed_list:\t0-63\n");
+        write("proc/self/cgroup", "0::/app\n");
+        write("proc/self/mountinfo",
+                "30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw\n");
+        write("sys/fs/cgroup/app/cpu.max", cpuMax + "\n");
+    }
+
+    private void write(String relative, String content) throws IOException {
+        Path file = tmp.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Path next = file.resolveSibling(file.getFileName() + ".new");
+        Files.writeString(next, content);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE); // sysmon never reads half a file
+    }
+
+    @Test
+    void followsTheContainerCpuLimitLive() throws Exception {
+        container("300000 100000"); // 3 CPUs
+        try (GoScheduler s = GoScheduler.createFollowing("weft-test-cgroup", false, this::containerCpus)) {
+            assertEquals(3, s.gomaxprocs());
+            container("600000 100000");
+            awaitTrue("gomaxprocs follows the quota up to 6", 10_000, () -> s.gomaxprocs() == 6);
+            container("150000 100000"); // 1.5 CPUs: ceil, then raised to Go's minimum of 2
+            awaitTrue("gomaxprocs follows the quota down to 2", 10_000, () -> s.gomaxprocs() == 2);
+            assertEquals(2, s.stats().localQueues().length);
+            s.go(() -> { }).join(); // still schedules
+        }
+    }
+
+    @Test
+    void anExplicitSizeIsNotOverridden() throws Exception {
+        container("300000 100000");
+        try (GoScheduler s = GoScheduler.createFollowing("weft-test-cgroup-explicit", false, this::containerCpus)) {
+            assertEquals(3, s.gomaxprocs());
+            s.gomaxprocs(5); // by hand: the CPU limit no longer decides
+            container("800000 100000");
+            // two re-read periods: a follower would have resized by now
+            Thread probe = s.go(() -> { });
+            probe.join();
+            assertFalse(s.scheduler().sysmon.followsCpuLimit());
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+            while (System.nanoTime() < end) {
+                assertEquals(5, s.gomaxprocs());
+                Thread.onSpinWait();
+                s.awaitTermination(java.time.Duration.ofMillis(50));
+            }
+        }
+    }
+
+    @Test
+    void createWithASizeDoesNotFollow() {
+        try (GoScheduler s = GoScheduler.create(3)) {
+            assertFalse(s.scheduler().sysmon.followsCpuLimit());
+        }
+    }
+
+    // ---- schedtrace ----
+
+    @Test
+    void schedtraceLineIsGosFormat() {
+        try (GoScheduler s = GoScheduler.create(4)) {
+            String line = s.stats().schedtrace();
+            assertTrue(line.matches("gomaxprocs=4 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+ idlethreads=\\d+"
+                    + " runqueue=\\d+ \\[\\d+ \\d+ \\d+ \\d+]"), line);
+            assertFalse(s.scheduler().schedDetail().isEmpty());
+            assertTrue(s.scheduler().schedDetail().get(0).startsWith("P0: status="),
+                    s.scheduler().schedDetail().toString());
+        }
+    }
+}
