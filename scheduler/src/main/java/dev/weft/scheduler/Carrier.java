@@ -72,7 +72,7 @@ final class Carrier extends Thread {
     @Override
     public void run() {
         try {
-            if (!acquireNextp()) {
+            if (!acquireNextp(Long.MAX_VALUE)) { // a new carrier: startm handed it a P already
                 return;
             }
             for (;;) {
@@ -94,26 +94,10 @@ final class Carrier extends Thread {
         }
     }
 
-    /** Takes the P that startm handed over; false when the scheduler terminated instead. */
-    boolean acquireNextp() {
-        for (;;) {
-            Processor np = nextp;
-            if (np != null) {
-                nextp = null;
-                p = np;
-                return true;
-            }
-            if (sched.isTerminated()) {
-                return false;
-            }
-            Thread.interrupted(); // a stray interrupt must not turn park into a spin
-            LockSupport.park(sched);
-        }
-    }
-
     /**
-     * As {@link #acquireNextp}, but a spare carrier gives up after {@code keepAliveNanos} idle:
-     * false when the scheduler terminated or {@link CarrierScheduler#retireIdle} let it go.
+     * Takes the P that startm handed over, parking until then: false when the scheduler
+     * terminated instead, or when this carrier was idle for {@code keepAliveNanos} and
+     * {@link CarrierScheduler#retireIdle} let it go.
      */
     boolean acquireNextp(long keepAliveNanos) {
         for (;;) {

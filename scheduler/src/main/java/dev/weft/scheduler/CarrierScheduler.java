@@ -480,7 +480,7 @@ final class CarrierScheduler implements Executor {
         return false;
     }
 
-    /** A carrier back from a blocked task: an idle P if there is one. */
+    /** An idle P for carrier {@code c}, if there is one: after a blocked task, or to spin again. */
     private boolean reacquireP(Carrier c) {
         Processor p;
         synchronized (lock) {
@@ -496,15 +496,9 @@ final class CarrierScheduler implements Executor {
 
     /** After the re-check found work: take an idle P and spin again. */
     private boolean reacquireSpinning(Carrier c) {
-        Processor p;
-        synchronized (lock) {
-            p = pidleget();
-            if (p == null) {
-                return false;
-            }
-            p.carrier = c;
+        if (!reacquireP(c)) {
+            return false;
         }
-        c.p = p;
         c.spinning = true;
         nmspinning.incrementAndGet();
         return true;
@@ -567,22 +561,12 @@ final class CarrierScheduler implements Executor {
             if (c.nextp != null || carriers.get() <= gomaxprocs) {
                 return false;
             }
-            Carrier prev = null;
-            for (Carrier m = midle; m != null; prev = m, m = m.nextIdle) {
-                if (m == c) {
-                    if (prev == null) {
-                        midle = m.nextIdle;
-                    } else {
-                        prev.nextIdle = m.nextIdle;
-                    }
-                    m.nextIdle = null;
-                    nmidle--;
-                    c.retired = true;
-                    carriers.decrementAndGet(); // under the lock, so two spares can't both see room
-                    return true;
-                }
+            if (!midleremove(c)) {
+                return false;
             }
-            return false;
+            c.retired = true;
+            carriers.decrementAndGet(); // under the lock, so two spares can't both see room
+            return true;
         }
     }
 
@@ -747,6 +731,24 @@ final class CarrierScheduler implements Executor {
         p.runq.drainTo(runq, true);
         p.status = Processor.DEAD;
         p.carrier = null;
+    }
+
+    /** Takes idle carrier {@code c} off the idle list; false if it is not on it. */
+    private boolean midleremove(Carrier c) {
+        Carrier prev = null;
+        for (Carrier m = midle; m != null; prev = m, m = m.nextIdle) {
+            if (m == c) {
+                if (prev == null) {
+                    midle = m.nextIdle;
+                } else {
+                    prev.nextIdle = m.nextIdle;
+                }
+                m.nextIdle = null;
+                nmidle--;
+                return true;
+            }
+        }
+        return false;
     }
 
     private void pidleremove(Processor p) {

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -109,20 +105,7 @@ class BadInputTest {
   /** A child JVM without --add-opens: every entry point explains the missing flag, every time. */
   @Test
   void withoutAddOpensEveryEntryPointThrowsIllegalStateExceptionNamingTheFlag() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", NoOpensMain.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("JDK_JAVA_OPTIONS");
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not exit");
-    String output = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), output);
-    assertTrue(output.contains("done"), output);
+    String output = ChildJvm.runWith(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), NoOpensMain.class);
     String flag = "--add-opens java.base/java.lang=ALL-UNNAMED";
     for (String what : List.of("create", "create()", "global", "go1", "go2", "gomaxprocs")) {
       String line = output.lines().filter(l -> l.startsWith(what + " -> ")).findFirst()

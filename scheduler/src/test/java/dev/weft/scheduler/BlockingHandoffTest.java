@@ -108,14 +108,7 @@ class BlockingHandoffTest {
 
     @Test
     void blockingHandsThePOffAtOnceWithoutWaitingForSysmon() throws Exception {
-        String old = System.setProperty(SysmonSettings.HANDOFF_PROPERTY, "off");
-        GoScheduler s;
-        try {
-            s = GoScheduler.create(1);
-        } finally {
-            restore(SysmonSettings.HANDOFF_PROPERTY, old);
-        }
-        try (s) {
+        try (GoScheduler s = createWith(SysmonSettings.HANDOFF_PROPERTY, "off", 1)) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicReference<Object> result = new AtomicReference<>();
@@ -243,14 +236,7 @@ class BlockingHandoffTest {
     /** Past -Dweft.maxthreads no carrier is started: the P stays with the blocked one, nothing breaks. */
     @Test
     void maxThreadsCapsTheCarriers() throws Exception {
-        String old = System.setProperty(SysmonSettings.MAX_THREADS_PROPERTY, "1");
-        GoScheduler s;
-        try {
-            s = GoScheduler.create(1);
-        } finally {
-            restore(SysmonSettings.MAX_THREADS_PROPERTY, old);
-        }
-        try (s) {
+        try (GoScheduler s = createWith(SysmonSettings.MAX_THREADS_PROPERTY, "1", 1)) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             Thread reader = s.go(() -> {
@@ -271,6 +257,16 @@ class BlockingHandoffTest {
             release();
             assertTrue(done.await(10, TimeUnit.SECONDS), "runs once the carrier is back");
             assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
+        }
+    }
+
+    /** A scheduler created while system property {@code key} is {@code value}; sysmon reads it at creation. */
+    static GoScheduler createWith(String key, String value, int procs) {
+        String old = System.setProperty(key, value);
+        try {
+            return GoScheduler.create(procs);
+        } finally {
+            restore(key, old);
         }
     }
 

@@ -18,11 +18,19 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
+    /** Runs {@code main} with weft's flag, INFO logging and {@code flags}; checks it exited 0 and printed {@code done}. */
     static String run(Class<?> main, List<String> flags, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        all.addAll(flags);
+        return runWith(all, main, args);
+    }
+
+    /** Runs {@code main} with exactly {@code flags} (and the classpath); checks it exited 0 and printed {@code done}. */
+    static String runWith(List<String> flags, Class<?> main, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         cmd.addAll(flags);
         cmd.add(main.getName());
         cmd.addAll(List.of(args));

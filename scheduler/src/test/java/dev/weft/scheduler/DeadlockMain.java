@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * What must happen later (a release, a late write) is done by a daemon thread, which the rule
  * does not count: the watcher releases a real deadlock once it was reported.
  *
- * <p>Modes: {@code cycle} (two virtual threads wait on a latch and a join: a deadlock),
+ * <p>Arguments: the mode, and for {@code cycle} how long the watcher waits for a report before
+ * it releases the threads anyway (default 20 s). Modes: {@code cycle} (two virtual threads wait on a latch and a join: a deadlock),
  * {@code sleep} (one sleeps 2.5 s, another waits for it: not one), {@code io} (one waits 2.5 s
  * for bytes on a pipe: not one).
  */
@@ -24,6 +25,7 @@ public final class DeadlockMain {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        long giveUpMillis = args.length > 1 ? Long.parseLong(args[1]) : 20_000; // the watcher's
         GoScheduler s = GoScheduler.create(2);
         long start = System.nanoTime();
         switch (mode) {
@@ -37,7 +39,7 @@ public final class DeadlockMain {
                         Thread.currentThread().interrupt();
                     }
                 });
-                daemon(() -> s.stats().deadlockReports() > 0, 20_000, never::countDown);
+                daemon(() -> s.stats().deadlockReports() > 0, giveUpMillis, never::countDown);
             }
             case "sleep" -> {
                 CountDownLatch woke = new CountDownLatch(1);
