@@ -638,8 +638,10 @@ final class CarrierScheduler implements Executor {
         Processor p = c.p;
         Carrier m = null;
         boolean wake = false;
+        boolean took;
         synchronized (lock) {
-            if (c.takeP()) {
+            took = c.takeP();
+            if (took) {
                 if (!p.runq.isEmpty() || !runq.isEmpty()) {
                     m = carrierFor(p, false);
                 }
@@ -655,7 +657,9 @@ final class CarrierScheduler implements Executor {
         } else if (wake) {
             wakep();
         }
-        handedOff(p, c, "blocking", 0);
+        if (took) {
+            handedOff(p, c, "blocking", 0);
+        }
     }
 
     /**
@@ -663,14 +667,8 @@ final class CarrierScheduler implements Executor {
      * takes an idle P to run on; false if there is none (the task must then yield its carrier).
      */
     boolean reacquireAfterBlocking(Carrier c) {
-        Processor p;
-        synchronized (lock) {
-            p = pidleget();
-            if (p == null) {
-                return false;
-            }
-            p.carrier = c;
-            c.p = p;
+        if (!reacquireP(c)) {
+            return false;
         }
         c.regainP();
         return true;
@@ -678,7 +676,7 @@ final class CarrierScheduler implements Executor {
 
     private void handedOff(Processor p, Carrier blocked, String reason, long blockedNanos) {
         handoffs.increment();
-        if (FlightRecorder.isInitialized()) { // else no recording: don't load JFR's classes (~150 ms)
+        if (FlightRecorder.isInitialized()) { // else no recording can run: don't even load JFR's classes
             HandoffEvent.emit(name, p.id, blocked.getName(), reason, blockedNanos);
         }
         log.debug("{}: {} handed off from blocked carrier {} ({})", name, p, blocked.getName(), reason);
@@ -691,10 +689,6 @@ final class CarrierScheduler implements Executor {
 
     boolean allProcsIdle() {
         return npidle == gomaxprocs;
-    }
-
-    int idleProcs() {
-        return npidle;
     }
 
     boolean globalQueueEmpty() {
