@@ -58,12 +58,6 @@ final class CarrierScheduler implements Executor {
     static final long TIME_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Go's stealTries: four passes over the victims, the last one also takes runnext. */
     static final int STEAL_TRIES = 4;
-    /**
-     * How long a carrier waits idle before it exits, if there are more carriers than Ps: long
-     * enough that a steady trickle of blocking calls reuses its spares, short enough that a
-     * burst of them does not leave threads behind for long.
-     */
-    static final long CARRIER_KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     final String name;
     /** The public face; set once before any carrier starts. */
@@ -536,7 +530,7 @@ final class CarrierScheduler implements Executor {
 
     /**
      * Go's {@code stopm}: park on the idle list until handed a P; false when terminated, or when
-     * this carrier was a spare idle for {@link #CARRIER_KEEP_ALIVE_NANOS} (it then exits).
+     * this carrier was a spare idle for {@code -Dweft.keepalive} (it then exits).
      */
     private boolean stopm(Carrier c) {
         synchronized (lock) {
@@ -548,7 +542,7 @@ final class CarrierScheduler implements Executor {
             nmidle++;
             c.idleSince = System.nanoTime();
         }
-        return c.acquireNextp(CARRIER_KEEP_ALIVE_NANOS);
+        return c.acquireNextp(settings.keepAliveNanos());
     }
 
     /**

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link DeadlockWatch}: Go's "all goroutines are asleep - deadlock!".</li>
  * </ol>
  * Its tick adapts as Go's does: 20 us after it acted, doubling after 50 idle passes up to
- * 10 ms; with every P idle it sleeps until its next due check (at most a second) or until a
- * carrier is started ({@link #wake}).
+ * 10 ms; once every P has been idle for a second it sleeps until its next due check (at most a
+ * second) or until a carrier is started ({@link #wake}).
  *
  * <p>Who writes what: every field but {@code sleeping} and {@code explicitProcs} is written only
  * by the sysmon thread. {@code sleeping} is written by sysmon (true before its long sleep, with
@@ -42,6 +42,12 @@ final class Sysmon implements Runnable {
     static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
     /** With every P idle there is nothing to retake: sleep until a carrier starts, or this long. */
     static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * ...but only once every P has been idle this long: a scheduler that goes idle for moments
+     * (a hand-off between two threads that both park) must not pay an unpark of sysmon on
+     * each carrier start ({@link #wake}), one more futex wake on the hot path of a wake-up.
+     */
+    static final long IDLE_BEFORE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Go 1.25 re-reads the CPU limit at most once a second; sysmon also looks for JMX then. */
     static final long CPU_LIMIT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
@@ -69,6 +75,7 @@ final class Sysmon implements Runnable {
 
     private volatile boolean sleeping;
     private volatile boolean explicitProcs;
+    private long allIdleSince = -1;
     private long nextTrace;
     private long nextCpuCheck;
     private int lastCpuLimit;
@@ -145,13 +152,18 @@ final class Sysmon implements Runnable {
             } else if (++idle > IDLE_PASSES_BEFORE_BACKOFF) {
                 delay = Math.min(delay * 2, MAX_DELAY_NANOS);
             }
-            if (sched.allProcsIdle()) {
+            if (!sched.allProcsIdle()) {
+                allIdleSince = -1;
+            } else if (allIdleSince < 0) {
+                allIdleSince = now;
+            } else if (now - allIdleSince >= IDLE_BEFORE_SLEEP_NANOS) {
                 sleepIdle(now);
+                allIdleSince = -1;
                 idle = 0;
                 delay = MIN_DELAY_NANOS;
-            } else {
-                LockSupport.parkNanos(this, delay);
+                continue;
             }
+            LockSupport.parkNanos(this, delay);
         }
     }
 

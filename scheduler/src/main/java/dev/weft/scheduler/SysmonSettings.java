@@ -16,15 +16,18 @@ import java.util.concurrent.TimeUnit;
  * @param schedtraceMillis {@value #SCHEDTRACE_PROPERTY}: the period of the schedtrace line; 0 is off
  * @param scheddetail      {@value #SCHEDDETAIL_PROPERTY}: a line per P and per carrier too
  * @param deadlock         {@value #DEADLOCK_PROPERTY}: what a deadlock does
+ * @param keepAliveNanos   {@value #KEEP_ALIVE_PROPERTY}: how long a carrier beyond gomaxprocs
+ *                         (a spare left by blocking hand-offs) waits idle before it exits
  */
 record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, boolean scheddetail,
-                      DeadlockMode deadlock) {
+                      DeadlockMode deadlock, long keepAliveNanos) {
 
     static final String HANDOFF_PROPERTY = "weft.handoff";
     static final String MAX_THREADS_PROPERTY = "weft.maxthreads";
     static final String SCHEDTRACE_PROPERTY = "gomaxprocs.schedtrace";
     static final String SCHEDDETAIL_PROPERTY = "gomaxprocs.scheddetail";
     static final String DEADLOCK_PROPERTY = "weft.deadlock";
+    static final String KEEP_ALIVE_PROPERTY = "weft.keepalive";
 
     /**
      * Go's sysmon retakes a P stuck in a syscall after 20 us to 10 ms; a blocked Java carrier
@@ -35,6 +38,13 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
     static final long DEFAULT_HANDOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Go's default for debug.SetMaxThreads. */
     static final int DEFAULT_MAX_THREADS = 10_000;
+    /**
+     * The JDK's own virtual-thread scheduler keeps idle workers 30 s. Go keeps its Ms forever;
+     * a short keep-alive churns threads: even without blocking, a carrier that is giving its P
+     * back can be missed by a wake-up, which then starts one more (measured: 3 to 4 carriers
+     * for 2 Ps under ping-pong), and re-creating those every few seconds cost ping-pong time.
+     */
+    static final long DEFAULT_KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** What sysmon does when every virtual thread of the scheduler is asleep. */
     enum DeadlockMode {
@@ -46,9 +56,10 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
         FAIL
     }
 
-    /** The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged. */
+    /** The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged, 30 s keep-alive. */
     static SysmonSettings defaults() {
-        return new SysmonSettings(DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG);
+        return new SysmonSettings(DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG,
+                DEFAULT_KEEP_ALIVE_NANOS);
     }
 
     /**
@@ -59,12 +70,18 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
     static SysmonSettings fromSystemProperties() {
         return parse(System.getProperty(HANDOFF_PROPERTY), System.getProperty(MAX_THREADS_PROPERTY),
                 System.getProperty(SCHEDTRACE_PROPERTY), System.getProperty(SCHEDDETAIL_PROPERTY),
-                System.getProperty(DEADLOCK_PROPERTY));
+                System.getProperty(DEADLOCK_PROPERTY), System.getProperty(KEEP_ALIVE_PROPERTY));
+    }
+
+    /** The settings from the given property values ({@code null} when unset), keep-alive default. */
+    static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
+                                String deadlock) {
+        return parse(handoff, maxThreads, schedtrace, scheddetail, deadlock, null);
     }
 
     /** The settings from the given property values ({@code null} when unset). */
     static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
-                                String deadlock) {
+                                String deadlock, String keepAlive) {
         SysmonSettings d = defaults();
         return new SysmonSettings(
                 handoff == null ? d.handoffNanos : parseDuration(HANDOFF_PROPERTY, handoff),
@@ -75,7 +92,18 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
                         : parseLong(SCHEDTRACE_PROPERTY, schedtrace, 0, TimeUnit.DAYS.toMillis(1),
                                 "a period in milliseconds from 0 (off) to 86400000"),
                 scheddetail != null && parseBoolean(SCHEDDETAIL_PROPERTY, scheddetail),
-                deadlock == null ? d.deadlock : parseDeadlock(deadlock));
+                deadlock == null ? d.deadlock : parseDeadlock(deadlock),
+                keepAlive == null ? d.keepAliveNanos : parseKeepAlive(keepAlive));
+    }
+
+    /** A Go duration from 100ms to 1h ({@code 30s}, {@code 500ms}); a bare number is milliseconds. */
+    private static long parseKeepAlive(String value) {
+        long nanos = parseDuration(KEEP_ALIVE_PROPERTY, value, TimeUnit.MILLISECONDS.toNanos(100),
+                "a duration such as 30s or 500ms (a bare number is milliseconds), from 100ms to 1h");
+        if (nanos == 0) {
+            throw invalid(KEEP_ALIVE_PROPERTY, value, "a duration from 100ms to 1h, not off");
+        }
+        return nanos;
     }
 
     /**
@@ -83,6 +111,12 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
      * number is milliseconds; {@code 0} or {@code off} turns hand-offs off.
      */
     private static long parseDuration(String property, String value) {
+        return parseDuration(property, value, TimeUnit.MICROSECONDS.toNanos(100),
+                "a duration such as 20ms, 500us or 1s (a bare number is milliseconds),"
+                        + " from 100us to 1h, or off");
+    }
+
+    private static long parseDuration(String property, String value, long minNanos, String rule) {
         String s = value.strip().toLowerCase(Locale.ROOT);
         if (s.equals("off") || s.equals("0")) {
             return 0;
@@ -105,11 +139,9 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
             unit = 1_000_000;
             digits = s;
         }
-        String rule = "a duration such as 20ms, 500us or 1s (a bare number is milliseconds),"
-                + " from 100us to 1h, or off";
         long n = parseLong(property, digits, 0, Long.MAX_VALUE / unit, rule, value);
         long nanos = n * unit;
-        if (nanos < TimeUnit.MICROSECONDS.toNanos(100) || nanos > TimeUnit.HOURS.toNanos(1)) {
+        if (nanos < minNanos || nanos > TimeUnit.HOURS.toNanos(1)) {
             throw invalid(property, value, rule);
         }
         return nanos;

@@ -59,7 +59,7 @@ class BlockingHandoffTest {
 
     @Test
     void atOneProcABlockedReaderDoesNotStallTheOthers() throws Exception {
-        try (GoScheduler s = GoScheduler.create(1)) {
+        try (GoScheduler s = createWith(SysmonSettings.KEEP_ALIVE_PROPERTY, "500ms", 1)) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
@@ -100,7 +100,7 @@ class BlockingHandoffTest {
             release();
             assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
             assertEquals('x', read.get());
-            // the spare that came back finds its P gone and parks; past the keep-alive it exits
+            // the spare that came back finds its P gone and parks; past the keep-alive (500 ms) it exits
             awaitTrue("carriers go back down to gomaxprocs", 15_000, () -> s.stats().carriers() == 1);
             assertEquals(1, s.stats().handoffs());
         }

@@ -33,6 +33,20 @@ class SysmonTest {
         assertEquals(0, s.schedtraceMillis());
         assertFalse(s.scheddetail());
         assertEquals(SysmonSettings.DeadlockMode.LOG, s.deadlock());
+        assertEquals(TimeUnit.SECONDS.toNanos(30), s.keepAliveNanos());
+    }
+
+    @Test
+    void keepAlive() {
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500),
+                SysmonSettings.parse(null, null, null, null, null, "500ms").keepAliveNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos(90), SysmonSettings.parse(null, null, null, null, null, "90s").keepAliveNanos());
+        for (String bad : new String[] {"off", "0", "10ms", "2h", "soon"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> SysmonSettings.parse(null, null, null, null, null, bad));
+            assertTrue(e.getMessage().startsWith("-Dweft.keepalive=" + bad + " is not valid: weft.keepalive must be"),
+                    e.getMessage());
+        }
     }
 
     @Test
