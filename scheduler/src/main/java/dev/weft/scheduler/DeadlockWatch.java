@@ -130,8 +130,7 @@ final class DeadlockWatch {
     }
 
     private void report(List<Thread> threads, List<Thread> inChannels) {
-        String message = "all goroutines are asleep - deadlock! (" + threads.size()
-                + " virtual threads of " + sched.name + " parked)";
+        String message = DeadlockException.message(threads.size(), sched.name);
         StringBuilder sb = new StringBuilder(message);
         for (Thread t : threads) {
             sb.append("\n\n").append(t).append(' ').append(t.getState());

@@ -140,6 +140,13 @@ class BlockingHandoffTest {
     }
 
     @Test
+    void blockingANullBodyIsAnError() {
+        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> GoScheduler.blocking(null));
+        assertEquals("body", e.getMessage());
+    }
+
+    @Test
     void blockingOutsideAGoSchedulerJustRuns() throws Exception {
         assertEquals("platform", GoScheduler.blocking(() -> "platform"));
         AtomicReference<Object> r = new AtomicReference<>();
