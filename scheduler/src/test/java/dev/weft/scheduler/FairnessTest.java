@@ -83,8 +83,9 @@ class FairnessTest {
    * <p>Go uses 1e6/1e3 increments and a factor of 5. Here the light pair counts 2000 per message:
    * a JVM hand-off (park, unpark, remount) costs about as much as 1000 volatile increments, so
    * with 1000 the light pair's count already sits near half the hog's under a perfectly fair
-   * slice; with 2000 a fair scheduler stays well inside the factor of 2, and an unfair one is
-   * still off by orders of magnitude.
+   * slice. With 2000 a fair scheduler measured hog/light 1.55-1.70 once the JIT has compiled the
+   * loops, but 1.8-2.04 on the first run in a fresh JVM (the same before and after sysmon), so
+   * the bound is 3, still well inside Go's 5; an unfair scheduler is off by orders of magnitude.
    */
   @Test
   void pingPongHogAndLightPairsShareTheOnlyP() throws Exception {
@@ -111,10 +112,10 @@ class FairnessTest {
       assertTrue(reached, "the hog pair never reached its target: starved? hog=" + hogCount
           + " light=" + lightCount);
       String counts = "hog=" + hogCount + " light=" + lightCount + " hog/light="
-          + (double) hogCount / Math.max(1, lightCount);
+          + (double) hogCount / Math.max(1, lightCount) + " " + s.stats();
       assertTrue(lightCount > 0, counts);
-      assertTrue(hogCount <= 2 * lightCount, "the hog pair kept the P: " + counts);
-      assertTrue(lightCount <= 2 * hogCount, "the light pair kept the P: " + counts);
+      assertTrue(hogCount <= 3 * lightCount, "the hog pair kept the P: " + counts);
+      assertTrue(lightCount <= 3 * hogCount, "the light pair kept the P: " + counts);
     }
   }
 
