@@ -44,11 +44,6 @@ final class SchedulerMBean implements GoSchedulerMXBean {
         this.setGomaxprocs = Objects.requireNonNull(setGomaxprocs, "setGomaxprocs");
     }
 
-    /** An MBean whose {@code Gomaxprocs} writes call {@link GoScheduler#gomaxprocs(int)}. */
-    SchedulerMBean(GoScheduler scheduler) {
-        this(scheduler, scheduler::gomaxprocs);
-    }
-
     // ---- registration -----------------------------------------------------------------------
 
     /**
@@ -92,16 +87,12 @@ final class SchedulerMBean implements GoSchedulerMXBean {
     }
 
     /**
-     * Registers {@code scheduler}'s MBean on the platform MBeanServer. Never throws: on failure
-     * it logs a warning and returns null, so creating a scheduler never fails because of JMX.
+     * Registers {@code mbean} on the platform MBeanServer under {@code schedulerName}'s
+     * ObjectName. Never throws: on failure it logs a warning and returns null, so a scheduler
+     * never fails because of JMX.
      *
      * @return the registered name, to pass to {@link #unregister}, or null if not registered
      */
-    static ObjectName register(GoScheduler scheduler) {
-        return register(new SchedulerMBean(scheduler), scheduler.name());
-    }
-
-    /** Registers {@code mbean} under {@code schedulerName}'s ObjectName; null (and a warning) on failure. */
     static ObjectName register(SchedulerMBean mbean, String schedulerName) {
         try {
             ObjectName name = objectName(schedulerName);

@@ -145,7 +145,7 @@ class SchedulerMBeanTest {
       ObjectName first = s.scheduler().mbean;
       try {
         assertNotNull(first);
-        ObjectName second = assertDoesNotThrow(() -> SchedulerMBean.register(s));
+        ObjectName second = assertDoesNotThrow(() -> SchedulerMBean.register(s.scheduler().jmx, s.name()));
         assertNull(second);
         assertTrue(SERVER.isRegistered(first), "the first registration stays");
       } finally {
