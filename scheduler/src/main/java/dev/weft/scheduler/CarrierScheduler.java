@@ -619,8 +619,8 @@ final class CarrierScheduler implements Executor {
             tooManyCarriers("hand " + p + " of blocked carrier " + blocked.getName() + " to another");
             return false;
         }
+        handedOff(p, blocked, "sysmon", blockedNanos); // counted before the new carrier can run anything
         launch(m, p);
-        handedOff(p, blocked, "sysmon", blockedNanos);
         return true;
     }
 
@@ -646,13 +646,13 @@ final class CarrierScheduler implements Executor {
             } // else sysmon handed it on already
             c.p = null;
         }
+        if (took) {
+            handedOff(p, c, "blocking", 0); // counted before the new carrier can run anything
+        }
         if (m != null) {
             launch(m, p);
         } else if (wake) {
             wakep();
-        }
-        if (took) {
-            handedOff(p, c, "blocking", 0);
         }
     }
 
