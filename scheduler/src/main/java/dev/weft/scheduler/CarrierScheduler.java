@@ -27,8 +27,16 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants:
  * <ul>
  *   <li>The idle P list, the idle carrier list, {@code npidle}, {@code nmidle}, P status and
- *       {@code gomaxprocs} change only under {@link #lock}. {@code npidle} and
- *       {@code gomaxprocs} are volatile so the hot path can read them without the lock.</li>
+ *       {@code gomaxprocs} change only under {@link #lock}. {@code npidle}, {@code nmidle} and
+ *       {@code gomaxprocs} are volatile so the hot path and {@link #stats} can read them
+ *       without the lock.</li>
+ *   <li>Carriers take {@link #lock}, so a virtual thread may take it only while pinned to its
+ *       carrier ({@link VirtualThreads#acquirem}, Go's {@code acquirem}; the JDK pins a virtual
+ *       thread around {@code execute}): since JDK 24 a virtual thread that meets a contended
+ *       monitor unmounts and needs a carrier to resume, while the carriers wait for the lock.
+ *       Every lock site asserts it ({@link #mayTakeLock}); the entry points a virtual thread
+ *       can reach ({@link #resize}, {@link #shutdown}, {@link #registerMBeanIfJmxStarted},
+ *       {@link #handOffForBlocking}, {@link #reacquireAfterBlocking}) pin first.</li>
  *   <li>No lost wake-up (Go's spinning protocol): a submitter makes its task visible, then reads
  *       {@code npidle} and {@code nmspinning} ({@link #wakep}); a carrier that gives up its P puts
  *       the P on the idle list (npidle++), then, if it was spinning, decrements
@@ -77,7 +85,8 @@ final class CarrierScheduler implements Executor {
     private Processor pidle;
     private volatile int npidle;
     private Carrier midle;
-    private int nmidle;
+    /** Written under lock; volatile for {@link #stats}. */
+    private volatile int nmidle;
     private int carrierSeq;
 
     private final AtomicInteger nmspinning = new AtomicInteger();
@@ -110,7 +119,7 @@ final class CarrierScheduler implements Executor {
         this.maxThreads = settings.maxThreads();
         this.timers = new TimerQueue(name);
         this.jdk = new JdkScheduler(this);
-        synchronized (lock) {
+        synchronized (lock) { // not yet shared: any thread may build a scheduler
             for (int i = 0; i < procs; i++) {
                 allp[i] = new Processor(i);
                 pidleput(allp[i]);
@@ -124,6 +133,15 @@ final class CarrierScheduler implements Executor {
     /** Starts sysmon; once the owner is set, since sysmon may resize through it. */
     void start() {
         sysmon.start();
+    }
+
+    /**
+     * Whether the current thread may take {@link #lock}: a platform thread, or a virtual thread
+     * pinned to its carrier. For assertions (the pinned check is slow, and runs only on
+     * virtual threads).
+     */
+    private static boolean mayTakeLock() {
+        return VirtualThreads.mayTakeCarrierLock();
     }
 
     // ---- submission -------------------------------------------------------------------------
@@ -257,6 +275,7 @@ final class CarrierScheduler implements Executor {
         Carrier m;
         Processor p;
         synchronized (lock) {
+            assert mayTakeLock();
             p = terminated ? null : pidleget();
             if (p == null) {
                 if (spinning) {
@@ -382,6 +401,7 @@ final class CarrierScheduler implements Executor {
             }
             // nothing to do: give the P back
             synchronized (lock) {
+                assert mayTakeLock();
                 if (!runq.isEmpty()) {
                     task = runq.getBatch(gomaxprocs, LocalRunQueue.CAPACITY / 2, p.runq);
                     if (task != null) {
@@ -478,6 +498,7 @@ final class CarrierScheduler implements Executor {
     private boolean reacquireP(Carrier c) {
         Processor p;
         synchronized (lock) {
+            assert mayTakeLock();
             p = pidleget();
             if (p == null) {
                 return false;
@@ -512,6 +533,7 @@ final class CarrierScheduler implements Executor {
     private boolean retire(Carrier c) {
         Processor p = c.p;
         synchronized (lock) {
+            assert mayTakeLock();
             if (p.id < gomaxprocs) {
                 return false;
             }
@@ -534,6 +556,7 @@ final class CarrierScheduler implements Executor {
      */
     private boolean stopm(Carrier c) {
         synchronized (lock) {
+            assert mayTakeLock();
             if (terminated) {
                 return false;
             }
@@ -552,6 +575,7 @@ final class CarrierScheduler implements Executor {
      */
     boolean retireIdle(Carrier c) {
         synchronized (lock) {
+            assert mayTakeLock();
             if (c.nextp != null || carriers.get() <= gomaxprocs) {
                 return false;
             }
@@ -601,6 +625,7 @@ final class CarrierScheduler implements Executor {
         Carrier blocked;
         Carrier m;
         synchronized (lock) {
+            assert mayTakeLock();
             blocked = p.carrier;
             if (terminated || p.status != Processor.RUNNING || blocked == null
                     || p.runtick != runtick) {
@@ -626,14 +651,17 @@ final class CarrierScheduler implements Executor {
 
     /**
      * Go's {@code entersyscallblock}: the task on carrier {@code c} (the caller, on it) gives its
-     * P away before it blocks: to a carrier at once if work waits, else to the idle list.
+     * P away before it blocks: to a carrier at once if work waits, else to the idle list. The
+     * caller is pinned to {@code c} ({@link VirtualThreads#acquirem}).
      */
     void handOffForBlocking(Carrier c) {
+        assert VirtualThreads.currentCarrier() == c : "blocking hand-off from a stale carrier";
         Processor p = c.p;
         Carrier m = null;
         boolean wake = false;
         boolean took;
         synchronized (lock) {
+            assert mayTakeLock();
             took = c.takeP();
             if (took) {
                 if (!p.runq.isEmpty() || !runq.isEmpty()) {
@@ -659,8 +687,10 @@ final class CarrierScheduler implements Executor {
     /**
      * Go's {@code exitsyscall} fast path: the task on carrier {@code c} is back from blocking and
      * takes an idle P to run on; false if there is none (the task must then yield its carrier).
+     * The caller is pinned to {@code c}.
      */
     boolean reacquireAfterBlocking(Carrier c) {
+        assert VirtualThreads.currentCarrier() == c : "P reacquired for a stale carrier";
         if (!reacquireP(c)) {
             return false;
         }
@@ -769,7 +799,27 @@ final class CarrierScheduler implements Executor {
      */
     int resize(int n, String reason) {
         int prev;
+        boolean pinned = VirtualThreads.acquirem(); // GoScheduler.gomaxprocs(n) and JMX may run on a virtual thread
+        try {
+            prev = resizeLocked(n);
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
+        if (prev == n) {
+            return prev;
+        }
+        log.debug("{}: gomaxprocs {} -> {} ({})", name, prev, n, reason);
+        if (FlightRecorder.isInitialized()) {
+            ResizeEvent.emit(name, prev, n, reason);
+        }
+        return prev;
+    }
+
+    /** {@link #resize}'s steps; pinned or on a platform thread. */
+    private int resizeLocked(int n) {
+        int prev;
         synchronized (lock) {
+            assert mayTakeLock();
             prev = gomaxprocs;
             if (n == prev) {
                 return prev;
@@ -803,10 +853,6 @@ final class CarrierScheduler implements Executor {
         }
         if (!runq.isEmpty() || n > prev) {
             wakep();
-        }
-        log.debug("{}: gomaxprocs {} -> {} ({})", name, prev, n, reason);
-        if (FlightRecorder.isInitialized()) {
-            ResizeEvent.emit(name, prev, n, reason);
         }
         return prev;
     }
@@ -848,13 +894,19 @@ final class CarrierScheduler implements Executor {
         if (mbean != null || terminated || !SchedulerMBean.jmxStarted()) {
             return;
         }
-        synchronized (jmx) {
-            if (mbean == null && !terminated) {
-                mbean = SchedulerMBean.register(jmx, name);
+        boolean pinned = VirtualThreads.acquirem(); // GoScheduler's constructor may run on a virtual thread
+        try {
+            synchronized (jmx) {
+                if (mbean == null && !terminated) {
+                    mbean = SchedulerMBean.register(jmx, name);
+                }
             }
+        } finally {
+            VirtualThreads.releasem(pinned);
         }
     }
 
+    /** Under tryTerminate's pin, or on a carrier. */
     private void unregisterMBean() {
         synchronized (jmx) {
             SchedulerMBean.unregister(mbean);
@@ -864,9 +916,15 @@ final class CarrierScheduler implements Executor {
 
     // ---- shutdown ---------------------------------------------------------------------------
 
+    /** Safe from any thread: a virtual thread (its own or another scheduler's) is pinned meanwhile. */
     void shutdown() {
         shutdown = true;
-        tryTerminate();
+        boolean pinned = VirtualThreads.acquirem();
+        try {
+            tryTerminate();
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
     }
 
     boolean isShutdown() {
@@ -891,6 +949,7 @@ final class CarrierScheduler implements Executor {
         }
         Carrier wake;
         synchronized (lock) {
+            assert mayTakeLock();
             if (terminated) {
                 return;
             }
@@ -938,11 +997,7 @@ final class CarrierScheduler implements Executor {
                 local[i] = allp[i].runq.size();
             }
         }
-        int idleCarriers;
-        synchronized (lock) {
-            idleCarriers = nmidle;
-        }
-        return new SchedulerStats(n, npidle, carriers.get(), nmspinning.get(), idleCarriers,
+        return new SchedulerStats(n, npidle, carriers.get(), nmspinning.get(), nmidle,
                 runq.size(), local, steals, liveGoroutines(), handoffs.sum(), deadlockReports.sum());
     }
 }

@@ -269,16 +269,14 @@ public final class GoScheduler implements AutoCloseable {
      */
     public static <T> T blocking(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        Thread current = Thread.currentThread();
-        if (!current.isVirtual()) {
+        if (!Thread.currentThread().isVirtual()) {
             return body.call();
         }
         VirtualThreads.ensureAvailable();
-        if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null || c.state() != Carrier.IN_TASK) {
+        CarrierScheduler s = enterBlocking();
+        if (s == null) {
             return body.call(); // another scheduler, or already without a P (nested)
         }
-        CarrierScheduler s = c.sched;
-        s.handOffForBlocking(c);
         try {
             return body.call();
         } finally {
@@ -287,13 +285,41 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /**
-     * Go's {@code exitsyscall}: take an idle P on the carrier we are on now, else yield, so that
-     * this virtual thread runs again only when a P is free.
+     * Go's {@code entersyscallblock}: hands the P of the carrier under the current virtual thread
+     * on; the scheduler, or null when there is nothing to hand on (not a weft carrier, or no P).
+     * Pinned throughout: the carrier read here is the one whose P is taken, and the scheduler
+     * lock it takes can't make this thread unmount while carriers wait for that lock.
+     */
+    private static CarrierScheduler enterBlocking() {
+        boolean pinned = VirtualThreads.acquirem();
+        try {
+            if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null
+                    || c.state() != Carrier.IN_TASK) {
+                return null;
+            }
+            c.sched.handOffForBlocking(c);
+            return c.sched;
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
+    }
+
+    /**
+     * Go's {@code exitsyscall}: take an idle P on the carrier we are on now (it may differ from
+     * the one we entered on: the body may have parked), else yield, so that this virtual thread
+     * runs again only when a P is free. Pinned while it looks at the carrier, not across the yield.
      */
     private static void exitBlocking(CarrierScheduler s) {
-        if (VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
-                && !s.reacquireAfterBlocking(c)) {
-            Thread.yield(); // resubmitted to the global queue: c has no P, so it can't take it
+        boolean mustYield;
+        boolean pinned = VirtualThreads.acquirem();
+        try {
+            mustYield = VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
+                    && !s.reacquireAfterBlocking(c);
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
+        if (mustYield) {
+            Thread.yield(); // resubmitted to the global queue: the carrier has no P, so it can't take it
         }
     }
 
@@ -354,12 +380,24 @@ public final class GoScheduler implements AutoCloseable {
     /**
      * Shuts down and waits for every virtual thread of this scheduler to end, like
      * {@link ExecutorService#close()}. If interrupted while waiting, it keeps waiting and
-     * restores the interrupt status when done.
+     * restores the interrupt status when done. Safe from any thread, virtual threads of other
+     * schedulers included, and from many at once.
      *
      * @throws UnsupportedOperationException on the {@linkplain #global() global} scheduler
+     * @throws IllegalStateException         on a virtual thread of this scheduler, which would
+     *                                       wait for itself forever (nothing is shut down then:
+     *                                       call {@link #shutdown()} there instead)
      */
     @Override
     public void close() {
+        if (isGlobal) {
+            throw new UnsupportedOperationException("the global GoScheduler is never closed");
+        }
+        if (current().orElse(null) == this) {
+            throw new IllegalStateException("close() on a virtual thread of " + sched.name
+                    + " would wait for itself to end, forever: call shutdown() there, and close() or"
+                    + " awaitTermination(...) from a thread outside " + sched.name);
+        }
         shutdown();
         boolean interrupted = false;
         for (;;) {

@@ -26,6 +26,10 @@ import java.util.concurrent.Executor;
  *       installs its own latch there at start to count the goroutine out exactly once.</li>
  *   <li>{@code Thread.currentCarrierThread()}: inside a virtual thread, the carrier under it
  *       (the virtual thread is pinned while it calls {@code execute}, so the answer is stable).</li>
+ *   <li>{@code VirtualThread.disableSuspendAndPreempt()} / {@code enableSuspendAndPreempt()}:
+ *       pin the current virtual thread to its carrier ({@code Continuation.pin}) and keep
+ *       JVMTI from suspending it, the JDK's own guard around the locks its carriers take
+ *       ({@link #acquirem}).</li>
  * </ul>
  */
 final class VirtualThreads {
@@ -39,6 +43,8 @@ final class VirtualThreads {
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
+    private static final MethodHandle DISABLE_PREEMPT;
+    private static final MethodHandle ENABLE_PREEMPT;
     private static final VarHandle STATE;
     private static final VarHandle TERMINATION;
     private static final Class<?> CONTINUATION_TASK;
@@ -48,6 +54,8 @@ final class VirtualThreads {
     static {
         Constructor<?> builder = null;
         MethodHandle currentCarrier = null;
+        MethodHandle disablePreempt = null;
+        MethodHandle enablePreempt = null;
         VarHandle state = null;
         VarHandle termination = null;
         VarHandle taskThread = null;
@@ -72,6 +80,11 @@ final class VirtualThreads {
             MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, lookup);
             state = vtLookup.findVarHandle(vt, "state", int.class);
             termination = vtLookup.findVarHandle(vt, "termination", CountDownLatch.class);
+            MethodType asThread = MethodType.methodType(void.class, Thread.class);
+            disablePreempt = vtLookup.findVirtual(vt, "disableSuspendAndPreempt",
+                    MethodType.methodType(void.class)).asType(asThread);
+            enablePreempt = vtLookup.findVirtual(vt, "enableSuspendAndPreempt",
+                    MethodType.methodType(void.class)).asType(asThread);
             started = staticInt(vt, "STARTED");
             terminated = staticInt(vt, "TERMINATED");
 
@@ -111,6 +124,8 @@ final class VirtualThreads {
         }
         BUILDER = builder;
         CURRENT_CARRIER = currentCarrier;
+        DISABLE_PREEMPT = disablePreempt;
+        ENABLE_PREEMPT = enablePreempt;
         STATE = state;
         TERMINATION = termination;
         CONTINUATION_TASK = taskClass;
@@ -176,6 +191,85 @@ final class VirtualThreads {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Go's {@code acquirem}: pins the current virtual thread to its carrier until
+     * {@link #releasem}, so that it neither unmounts (on a contended monitor, a park) nor is
+     * suspended by JVMTI. Inside, {@link #currentCarrier()} stays the same and a lock that
+     * carriers take can be taken: if it is contended, the carrier blocks, as a carrier would,
+     * instead of the virtual thread unmounting while carriers wait for the lock (a deadlock
+     * since JDK 24). A platform thread needs no pinning: then it does nothing and returns false.
+     * Nests. Keep the pinned section short and never park inside it.
+     *
+     * @return whether it pinned: pass it to {@link #releasem}
+     */
+    static boolean acquirem() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            return false;
+        }
+        try {
+            DISABLE_PREEMPT.invokeExact(t);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+        return true;
+    }
+
+    /**
+     * For assertions: whether the current thread may take a lock that carriers take (a
+     * platform thread, or a virtual thread pinned to its carrier). Slow on a virtual thread
+     * (the JDK's {@code Continuation.isPinned}); true where that cannot be asked.
+     */
+    static boolean mayTakeCarrierLock() {
+        return !Thread.currentThread().isVirtual() || PinCheck.isPinned();
+    }
+
+    /** {@code Continuation.isPinned(VirtualThread.VTHREAD_SCOPE)}, reached once, for assertions. */
+    private static final class PinCheck {
+        private static final MethodHandle IS_PINNED;
+
+        static {
+            MethodHandle isPinned = null;
+            try {
+                ParkedThreads.available(); // exports jdk.internal.vm to weft (see ParkedThreads)
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
+                Field scopeField = vt.getDeclaredField("VTHREAD_SCOPE");
+                scopeField.setAccessible(true);
+                Object scope = scopeField.get(null);
+                isPinned = MethodHandles.lookup()
+                        .findStatic(Class.forName("jdk.internal.vm.Continuation"), "isPinned",
+                                MethodType.methodType(boolean.class, scopeClass))
+                        .bindTo(scope);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                isPinned = null; // cannot check: assume pinned
+            }
+            IS_PINNED = isPinned;
+        }
+
+        static boolean isPinned() {
+            if (IS_PINNED == null) {
+                return true;
+            }
+            try {
+                return (boolean) IS_PINNED.invokeExact();
+            } catch (Throwable e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Go's {@code releasem}: ends what {@link #acquirem} began (when it returned true). */
+    static void releasem(boolean pinned) {
+        if (pinned) {
+            try {
+                ENABLE_PREEMPT.invokeExact(Thread.currentThread());
+            } catch (Throwable e) {
+                throw new AssertionError(e);
+            }
         }
     }
 
