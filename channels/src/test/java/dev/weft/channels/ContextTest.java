@@ -704,6 +704,7 @@ class ContextTest {
      * at 10^5 and at 10^6 iterations, and fails if it grew.
      */
     @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS) // a child JVM: ~7 s alone, more on a busy machine
     void millionsOfCancelledChildrenFitInASmallHeap() throws Exception {
         String out = ContextLeakMain.runChild(1_000_000);
         System.out.println("ContextLeakMain: " + out.strip());
