@@ -427,7 +427,8 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     @Override
     public <R> SelectClause<R> onSend(T value, Supplier<? extends R> then) {
-        Objects.requireNonNull(value, "channels do not carry null");
+        // a null value is rejected by the select that runs the case enabled: a case disabled
+        // with Select.when(false, ...) may carry one, as Go's case on a nil channel never runs
         Objects.requireNonNull(then, "then");
         return SelectClause.send(this, value, then);
     }

@@ -1,10 +1,12 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.GoScheduler;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Go's {@code context.Context}: a cancellation signal, a deadline and request-scoped values,
@@ -31,11 +33,21 @@ import java.util.Optional;
  *   <li>A child's deadline is the earlier of its own and its parent's.</li>
  * </ul>
  *
- * <p>The hierarchy is sealed: background, value contexts and {@link CancelContext}. Because of
- * that, a child registers with its nearest cancellable ancestor directly: no thread per
- * context (Go needs a goroutine only for foreign Context implementations).
+ * <p>Go 1.21's additions are here too: a cancel <em>cause</em> ({@link #withCancelCause},
+ * {@link #withDeadlineCause}, {@link #withTimeoutCause}, read back with {@link #cause}),
+ * {@link #afterFunc}, {@link #withoutCancel} and {@link #todo()}.
+ *
+ * <p>The hierarchy is sealed: background (and todo), value contexts, {@link #withoutCancel}
+ * contexts and {@link CancelContext}. Because of that, a child (or an {@link #afterFunc}
+ * registration) registers with its nearest cancellable ancestor directly: no thread per context
+ * (Go needs a goroutine only for foreign Context implementations).
+ *
+ * <p>Thread-safety: every context is safe to use from any number of threads. Cancelling never
+ * blocks a carrier: it takes only the short private locks of the contexts involved (never a lock
+ * of the scheduler), closes channels, stops timers and starts virtual threads.
  */
-public abstract sealed class Context permits Context.Background, Context.ValueContext, CancelContext {
+public abstract sealed class Context
+        permits Context.Background, Context.ValueContext, Context.WithoutCancel, CancelContext {
     /** Go's {@code context.Canceled}: "context canceled". Shared, stackless; compare with {@code ==}. */
     public static final ContextException CANCELED = new ContextException("context canceled", false);
 
@@ -61,6 +73,19 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
     }
 
     /**
+     * Go's {@code context.TODO()}: a context to use when it is unclear which one to use, or when
+     * none is available yet (the surrounding code is not yet extended to take one). It behaves
+     * as {@link #background()}: never cancelled, no deadline, no values; it is a distinct object
+     * whose {@code toString()} is {@code "context.TODO"}, so it can be told apart when reading
+     * a context tree.
+     *
+     * <pre>{@code CancelContext ctx = Context.withCancel(Context.todo());   // TODO: take a ctx parameter}</pre>
+     */
+    public static Context todo() {
+        return Background.TODO;
+    }
+
+    /**
      * Go's {@code context.WithCancel(parent)}: a child that is done when {@link CancelContext#cancel()}
      * is called or when the parent is done, whichever happens first.
      *
@@ -73,7 +98,32 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
      */
     public static CancelContext withCancel(Context parent) {
         Objects.requireNonNull(parent, "parent");
-        return CancelContext.child(parent, parent.deadline().orElse(null));
+        return CancelContext.child(new CancelContext(parent, parent.deadline().orElse(null)));
+    }
+
+    /**
+     * Go 1.20's {@code context.WithCancelCause(parent)}: {@link #withCancel}, whose cancel
+     * function takes a cause. The returned context is its own {@link CancelCauseFunc}:
+     * {@link CancelCauseContext#cancel(Throwable) cancel(cause)} makes it done with
+     * {@link #CANCELED} and records {@code cause}, which {@link #cause(Context)} then returns for
+     * it and every descendant it cancelled. The first cancel wins: a later cause is ignored. A
+     * null cause means {@link #CANCELED} (as Go's {@code cancel(nil)}); so does
+     * {@link CancelContext#cancel()} and {@link CancelContext#close()}.
+     *
+     * <pre>{@code
+     * try (CancelCauseContext ctx = Context.withCancelCause(parent)) {   // ctx, cancel := context.WithCancelCause(parent)
+     *     ...
+     *     ctx.cancel(new IOException("upstream closed"));               // cancel(myError)
+     *     ctx.err();                  // Context.CANCELED
+     *     Context.cause(ctx);         // the IOException
+     * }
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code parent} is null
+     */
+    public static CancelCauseContext withCancelCause(Context parent) {
+        Objects.requireNonNull(parent, "parent");
+        return CancelContext.child(new CancelCauseContext(parent, parent.deadline().orElse(null)));
     }
 
     /**
@@ -89,6 +139,27 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
      * }</pre>
      */
     public static CancelContext withTimeout(Context parent, Duration timeout) {
+        return withTimeoutCause(parent, timeout, null);
+    }
+
+    /**
+     * Go 1.21's {@code context.WithTimeoutCause(parent, timeout, cause)}: {@link #withTimeout},
+     * but when the timeout expires, {@link #cause(Context)} returns {@code cause} (the error is
+     * still {@link #DEADLINE_EXCEEDED}). A null {@code cause} means {@link #DEADLINE_EXCEEDED}.
+     * The returned context's own {@link CancelContext#cancel()} records no cause (the cause is
+     * {@link #CANCELED}), as Go's returned {@code CancelFunc}. As in Go, if the parent's deadline
+     * comes first the result is {@link #withCancel} and {@code cause} is not used.
+     *
+     * <pre>{@code
+     * try (CancelContext ctx = Context.withTimeoutCause(parent, Duration.ofSeconds(2),
+     *         new TimeoutException("backend took over 2 s"))) {
+     *     return fetch(ctx);   // on expiry: ctx.err() == DEADLINE_EXCEEDED, Context.cause(ctx) is the TimeoutException
+     * }
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code parent} or {@code timeout} is null
+     */
+    public static CancelContext withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(timeout, "timeout");
         Instant deadline;
@@ -97,7 +168,7 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
         } catch (DateTimeException | ArithmeticException tooFar) {
             deadline = timeout.isNegative() ? Instant.MIN : Instant.MAX;
         }
-        return CancelContext.timed(parent, deadline, timeout);
+        return CancelContext.timed(parent, deadline, timeout, cause);
     }
 
     /**
@@ -109,9 +180,27 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
      * <pre>{@code CancelContext ctx = Context.withDeadline(parent, Instant.now().plusSeconds(5));}</pre>
      */
     public static CancelContext withDeadline(Context parent, Instant deadline) {
+        return withDeadlineCause(parent, deadline, null);
+    }
+
+    /**
+     * Go 1.21's {@code context.WithDeadlineCause(parent, d, cause)}: {@link #withDeadline}, but
+     * when the deadline passes (or has passed already), {@link #cause(Context)} returns
+     * {@code cause} (the error is still {@link #DEADLINE_EXCEEDED}). A null {@code cause} means
+     * {@link #DEADLINE_EXCEEDED}. The returned context's own {@link CancelContext#cancel()}
+     * records no cause ({@link #CANCELED}). If the parent's deadline is not later, the result is
+     * {@link #withCancel} and {@code cause} is not used, as in Go.
+     *
+     * <pre>{@code
+     * CancelContext ctx = Context.withDeadlineCause(parent, batchEnd, new IllegalStateException("batch window closed"));
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code parent} or {@code deadline} is null
+     */
+    public static CancelContext withDeadlineCause(Context parent, Instant deadline, Throwable cause) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(deadline, "deadline");
-        return CancelContext.timed(parent, deadline, null);
+        return CancelContext.timed(parent, deadline, null, cause);
     }
 
     /**
@@ -132,6 +221,103 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(key, "nil key");
         return new ValueContext(parent, key, value);
+    }
+
+    /**
+     * Go 1.21's {@code context.WithoutCancel(parent)}: a context with the values of
+     * {@code parent} that is never cancelled when {@code parent} is: {@link #done()} never
+     * closes, {@link #err()} and {@link #cause(Context)} are null, and there is no deadline.
+     * Children made from it register nowhere above it: cancelling {@code parent} does not reach
+     * them. Use it for work that must outlive a request (an audit write, a cache fill) but keep
+     * its values.
+     *
+     * <pre>{@code
+     * Context detached = Context.withoutCancel(requestCtx);        // keeps REQUEST_ID
+     * Go.go(() -> audit(Context.withTimeout(detached, Duration.ofSeconds(5)), event));
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code parent} is null
+     */
+    public static Context withoutCancel(Context parent) {
+        Objects.requireNonNull(parent, "parent");
+        return new WithoutCancel(parent);
+    }
+
+    /**
+     * Go 1.21's {@code context.AfterFunc(ctx, f)}: arranges to run {@code f} in its own virtual
+     * thread once {@code ctx} is done (cancelled or expired); if {@code ctx} is done already,
+     * {@code f} is started at once. {@code f} runs at most once, and not at all if
+     * {@link StopFunc#stop()} wins first.
+     *
+     * <p>The virtual thread: if the caller of {@code afterFunc} is a virtual thread of a
+     * {@code GoScheduler}, {@code f} runs on that scheduler (whichever thread cancels
+     * {@code ctx}, even weft's timer thread for a deadline). Otherwise {@code f} runs on a
+     * virtual thread created by {@code Thread.ofVirtual()} here, in the calling thread, so it
+     * has that thread's default: the JDK's virtual thread scheduler. A start that fails (the
+     * scheduler was closed) is logged, never thrown to the canceller.
+     *
+     * <p>The returned {@link StopFunc}'s {@code stop()} returns true if it stopped {@code f} from
+     * being run (and then unregisters from {@code ctx}, so a stopped registration is garbage at
+     * once), false if {@code f} was already started or {@code stop} was already called. It does
+     * not wait for {@code f} to finish. On a context that can never be done
+     * ({@link #background()}, {@link #withoutCancel}) nothing is registered and the first
+     * {@code stop()} returns true.
+     *
+     * <pre>{@code
+     * StopFunc stop = Context.afterFunc(ctx, () -> conn.close());   // stop := context.AfterFunc(ctx, ...)
+     * try { return conn.read(); } finally { stop.stop(); }
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code ctx} or {@code f} is null
+     */
+    public static StopFunc afterFunc(Context ctx, Runnable f) {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(f, "f");
+        CancelContext registeredWith = ctx.nearestCancel();
+        AfterFuncRegistration a = new AfterFuncRegistration(registeredWith, f, currentStarter(f));
+        if (registeredWith != null) {
+            registeredWith.register(a);
+        }
+        return a;
+    }
+
+    /**
+     * What starts {@code f} later: the current GoScheduler's factory, or a virtual thread made
+     * now (so that it takes the caller's scheduler, not the canceller's).
+     */
+    private static Object currentStarter(Runnable f) {
+        if (Thread.currentThread().isVirtual()) {
+            try {
+                Optional<ThreadFactory> weft = GoScheduler.current().map(GoScheduler::virtualThreadFactory);
+                if (weft.isPresent()) {
+                    return weft.get();
+                }
+            } catch (IllegalStateException notOpened) {
+                // java.lang not opened to weft: then no virtual thread runs on a GoScheduler
+            }
+        }
+        return Thread.ofVirtual().unstarted(f);
+    }
+
+    /**
+     * Go 1.20's {@code context.Cause(ctx)}: why {@code ctx} is done. Null while it is not done;
+     * then the cause given to {@link CancelCauseContext#cancel(Throwable)} or to
+     * {@link #withDeadlineCause}/{@link #withTimeoutCause}, found on the nearest cancellable
+     * context on the path to the root (a context cancelled by its parent has its parent's
+     * cause); or {@link #err()} when it was cancelled without a cause (a null cause,
+     * {@link CancelContext#cancel()}, an expired {@link #withTimeout}). Null for contexts that
+     * are never done ({@link #background()}, {@link #withoutCancel}).
+     *
+     * <pre>{@code
+     * if (ctx.isDone() && Context.cause(ctx) instanceof IOException io) retryLater(io);
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code ctx} is null
+     */
+    public static Throwable cause(Context ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        CancelContext c = ctx.nearestCancel();
+        return c == null ? ctx.err() : c.cause();
     }
 
     /**
@@ -193,12 +379,16 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
 
     /** {@link #background()}. */
     static final class Background extends Context {
-        static final Background INSTANCE = new Background();
-
         /** Never closed, never sent on: nobody outside this class holds it as a SendChan. */
-        private static final Chan<Void> NEVER = Chan.unbuffered();
+        static final Chan<Void> NEVER = Chan.unbuffered();
 
-        private Background() {
+        static final Background INSTANCE = new Background("Context.background()");
+        static final Background TODO = new Background("context.TODO");
+
+        private final String name;
+
+        private Background(String name) {
+            this.name = name;
         }
 
         @Override
@@ -228,7 +418,49 @@ public abstract sealed class Context permits Context.Background, Context.ValueCo
 
         @Override
         public String toString() {
-            return "Context.background()";
+            return name;
+        }
+    }
+
+    /**
+     * {@link #withoutCancel}: the parent's values, none of its cancellation. Its children find no
+     * cancellable ancestor ({@link #nearestCancel()} is null), so they never register above it.
+     */
+    static final class WithoutCancel extends Context {
+        private final Context parent;
+
+        WithoutCancel(Context parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public ReceiveChan<Void> done() {
+            return Background.NEVER;
+        }
+
+        @Override
+        public ContextException err() {
+            return null;
+        }
+
+        @Override
+        public Optional<Instant> deadline() {
+            return Optional.empty();
+        }
+
+        @Override
+        Context parent() {
+            return parent;
+        }
+
+        @Override
+        CancelContext nearestCancel() {
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return parent + ".withoutCancel()";
         }
     }
 

@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       ignored.</li>
  *   <li>A group made by {@link #withContext} owns a context derived from the parent: it is
  *       cancelled when a task first fails, or when {@link #await()} returns, whichever is
- *       first. Tasks should watch {@link #context()} ({@code ctx.done()}, {@code ctx.isDone()})
- *       to stop early.</li>
+ *       first, and, as in errgroup since it uses {@code context.WithCancelCause},
+ *       {@link Context#cause} of it is then the first failure (or {@link Context#CANCELED}
+ *       when none failed). Tasks should watch {@link #context()} ({@code ctx.done()},
+ *       {@code ctx.isDone()}) to stop early.</li>
  *   <li>{@link #setLimit(int)} bounds the number of tasks running at once: {@link #go} blocks
  *       while the group is at the limit, {@link #tryGo} returns false instead.</li>
  *   <li>By default tasks run on virtual threads made by {@code Thread.ofVirtual()}: started from
@@ -62,7 +64,7 @@ public final class ErrGroup {
     private static final Boolean TOKEN = Boolean.TRUE;
 
     private final ThreadFactory factory; // null: Thread.ofVirtual(), inheriting the caller's scheduler
-    private final CancelContext ctx;     // null unless made by withContext
+    private final CancelCauseContext ctx; // null unless made by withContext
     private final WaitGroup wg = new WaitGroup();
     private final AtomicReference<Throwable> err = new AtomicReference<>();
     private volatile Chan<Boolean> sem;  // null: no limit
@@ -80,7 +82,7 @@ public final class ErrGroup {
         this(Objects.requireNonNull(factory, "factory"), null);
     }
 
-    private ErrGroup(ThreadFactory factory, CancelContext ctx) {
+    private ErrGroup(ThreadFactory factory, CancelCauseContext ctx) {
         this.factory = factory;
         this.ctx = ctx;
     }
@@ -90,13 +92,13 @@ public final class ErrGroup {
      * is cancelled when a task first fails or when {@link #await()} returns.
      */
     public static ErrGroup withContext(Context parent) {
-        return new ErrGroup(null, Context.withCancel(Objects.requireNonNull(parent, "parent")));
+        return new ErrGroup(null, Context.withCancelCause(Objects.requireNonNull(parent, "parent")));
     }
 
     /** {@link #withContext(Context)} with tasks running on threads of {@code factory}. */
     public static ErrGroup withContext(Context parent, ThreadFactory factory) {
         Objects.requireNonNull(factory, "factory");
-        return new ErrGroup(factory, Context.withCancel(Objects.requireNonNull(parent, "parent")));
+        return new ErrGroup(factory, Context.withCancelCause(Objects.requireNonNull(parent, "parent")));
     }
 
     /**
@@ -196,10 +198,11 @@ public final class ErrGroup {
      */
     public Optional<Throwable> await() throws InterruptedException {
         wg.await();
+        Throwable first = err.get();
         if (ctx != null) {
-            ctx.cancel();
+            ctx.cancel(first); // null: Context.CANCELED
         }
-        return Optional.ofNullable(err.get());
+        return Optional.ofNullable(first);
     }
 
     private void start(Task task, Chan<Boolean> s) {
@@ -227,7 +230,7 @@ public final class ErrGroup {
 
     private void fail(Throwable t) {
         if (err.compareAndSet(null, t) && ctx != null) {
-            ctx.cancel();
+            ctx.cancel(t);
         }
     }
 

@@ -55,6 +55,8 @@ public final class Select {
      * @throws ChannelClosedException if the committed case is a send on a closed channel, or a
      *                                receive ({@code onReceive}) on a closed and drained one
      * @throws IllegalArgumentException if more than one default is given
+     * @throws NullPointerException     if an enabled send case carries a null value (a disabled
+     *                                  one may: it never runs); nothing is committed then
      */
     @SafeVarargs
     public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
@@ -75,7 +77,8 @@ public final class Select {
 
     /**
      * {@code clause} if {@code enabled}, else the same case disabled: never ready, as a case on
-     * a nil channel in Go.
+     * a nil channel in Go. A disabled send case is never run, so its value may be null:
+     * {@code Select.when(v != null, out.onSend(v))} is Go's "send only when there is something".
      */
     public static <R> SelectClause<R> when(boolean enabled, SelectClause<R> clause) {
         Objects.requireNonNull(clause, "clause");
@@ -103,6 +106,10 @@ public final class Select {
                 }
                 dflt = i;
             } else if (c.enabled()) {
+                if (c.kind == SelectClause.SEND && c.value == null) {
+                    throw new NullPointerException("select case " + i + " sends null: channels do not carry"
+                            + " null (a case disabled with Select.when(false, ...) may, since it never runs)");
+                }
                 enabled++;
             }
         }

@@ -61,6 +61,10 @@ public interface SendChan<T> {
      * A select clause that sends {@code value} and then yields {@code then.get()}.
      * <pre>{@code Select.select(out.onSend(x, () -> "sent"), ...)}</pre>
      * On a closed channel the select commits this clause and throws {@link ChannelClosedException}.
+     * A null {@code value} is allowed only in a case that is disabled with
+     * {@code Select.when(false, ...)} (it never runs, as Go's case on a nil channel): a select
+     * that gets the case enabled throws {@link NullPointerException}, since channels carry no
+     * null.
      */
     <R> SelectClause<R> onSend(T value, Supplier<? extends R> then);
 

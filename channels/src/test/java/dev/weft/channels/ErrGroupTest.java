@@ -115,6 +115,7 @@ class ErrGroupTest {
         assertTrue(ctx.isDone());
         assertSame(Context.CANCELED, seenErr.get());
         assertSame(Context.CANCELED, ctx.err());
+        assertSame(boom, Context.cause(ctx), "errgroup cancels with the first error as the cause");
     }
 
     @Test
@@ -131,6 +132,7 @@ class ErrGroupTest {
         assertEquals(Optional.empty(), g.await());
         assertTrue(ctx.isDone());
         assertSame(Context.CANCELED, ctx.err());
+        assertSame(Context.CANCELED, Context.cause(ctx), "no failure: Go's cancel(nil)");
     }
 
     @Test

@@ -408,6 +408,30 @@ class SelectTest {
     assertTrue(Select.when(false, ready.onReceive()).toString().contains("disabled"));
   }
 
+  /** Go's {@code var out chan T; if v != nil { out = ch }; select { case out <- v: ... }}. */
+  @Test
+  void aDisabledSendCaseMayCarryNull() throws Exception {
+    Chan<String> ch = Chan.buffered(1);
+    String nothing = null;
+    assertEquals("default", Select.select(Select.when(false, ch.onSend(nothing, () -> "sent")),
+        Select.orDefault(() -> "default")));
+    assertEquals("default", Select.select(Select.when(false, ch.onSend(nothing)), Select.orDefault(() -> "default")));
+    Chan<String> ready = Chan.buffered(1);
+    ready.send("r");
+    assertEquals("got r", Select.select(Select.when(false, ch.onSend(nothing, () -> "sent")),
+        ready.onReceive(v -> "got " + v)));
+    assertEquals(0, ch.len(), "nothing sent");
+    // enabled, the null is refused before anything commits, naming the case and the fix
+    ready.send("r2");
+    NullPointerException e = assertThrows(NullPointerException.class, () -> Select.select(
+        ready.onReceive(v -> "got " + v), Select.when(true, ch.onSend(nothing, () -> "sent"))));
+    assertTrue(e.getMessage().contains("case 1 sends null") && e.getMessage().contains("Select.when(false"),
+        e.getMessage());
+    assertEquals(1, ready.len(), "no case committed");
+    assertEquals(0, ch.len());
+    assertThrows(NullPointerException.class, () -> Select.select(ch.onSend(nothing), Select.orDefault(() -> null)));
+  }
+
   @ParameterizedTest
   @EnumSource(ThreadKind.class)
   void aSelectWithNoEnabledCaseBlocksUntilInterrupted(ThreadKind kind) throws Exception {
