@@ -176,6 +176,42 @@ class VirtualThreadCallersTest {
         });
     }
 
+    /**
+     * Timed parks from many virtual threads at once: the JDK schedules and cancels each one's
+     * timer on the virtual thread itself (sleep, parkNanos, a timed poll that a sibling ends
+     * early, a timed join, an interrupted sleep).
+     */
+    @ParameterizedTest(name = "gomaxprocs={0}")
+    @ValueSource(ints = {1, 2})
+    void timedParksFromItsOwnVirtualThreads(int procs) throws Exception {
+        manyRounds(procs, 100, () -> {
+            GoScheduler s = GoScheduler.current().orElseThrow();
+            Thread.sleep(0, 1000 * ThreadLocalRandom.current().nextInt(1, 200));
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>();
+            Thread giver = s.go(() -> {
+                try {
+                    q.put(1);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertEquals(1, q.poll(1, TimeUnit.HOURS)); // ends early: its timer is cancelled
+            assertTrue(giver.join(java.time.Duration.ofSeconds(ROUND_TIMEOUT_SECONDS)));
+            Thread sleeper = s.go(() -> {
+                try {
+                    Thread.sleep(java.time.Duration.ofHours(1));
+                } catch (InterruptedException expected) {
+                    return;
+                }
+                throw new AssertionError("slept an hour?");
+            });
+            sleeper.interrupt();
+            assertTrue(sleeper.join(java.time.Duration.ofSeconds(ROUND_TIMEOUT_SECONDS)));
+            return null;
+        });
+    }
+
     /** The MXBean's writes (what a JMX console does), called in-process from virtual threads. */
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
