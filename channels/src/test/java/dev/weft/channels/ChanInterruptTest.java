@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.weft.channels.ChanThreadKindsTest.Rounds;
 import dev.weft.channels.ChanThreadKindsTest.ThreadKind;
 import dev.weft.channels.ChanThreadKindsTest.Threads;
+import dev.weft.test.GoroutineLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,6 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link InterruptedException}, with the status cleared, and no value moved): never both, never
  * lost.
  */
+@ExtendWith(GoroutineLeakCheck.class) // no goroutine outlives a test (weft-test)
+@GoroutineLeakCheck.Options(includeJdkDefaultScheduler = true)
 class ChanInterruptTest {
 
   private static final int FILLER = -1;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.channels.ChanThreadKindsTest.ThreadKind;
 import dev.weft.channels.ChanThreadKindsTest.Threads;
+import dev.weft.test.GoroutineLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,11 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Go's channel rules, one by one: {@link Chan}, {@link SendChan}, {@link ReceiveChan}. */
+@ExtendWith(GoroutineLeakCheck.class) // no goroutine outlives a test (weft-test)
+@GoroutineLeakCheck.Options(includeJdkDefaultScheduler = true)
 class ChanRulesTest {
 
   private static final Duration SHORT = Duration.ofMillis(20);

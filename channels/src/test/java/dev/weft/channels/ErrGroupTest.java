@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.scheduler.GoScheduler;
+import dev.weft.test.GoroutineLeakCheck;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -18,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(30)
+@ExtendWith(GoroutineLeakCheck.class) // no goroutine outlives a test (weft-test)
+@GoroutineLeakCheck.Options(includeJdkDefaultScheduler = true)
 class ErrGroupTest {
 
     /** Waits (yielding, no sleeps) until {@code t} is parked. */

@@ -104,6 +104,7 @@ public final class GoScheduler implements AutoCloseable {
         sched.jmx = new SchedulerMBean(this, n -> resize(n, ResizeEvent.JMX));
         sched.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
         sched.start();
+        LiveSchedulers.register(this); // weakly, for Goroutines (leak checks)
     }
 
     /**

@@ -1,0 +1,52 @@
+package dev.weft.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Every {@link GoScheduler} created in this JVM and not yet garbage collected: what
+ * {@link Goroutines} walks to find the goroutines of all weft schedulers (the JDK keeps no list
+ * of the schedulers its virtual threads use).
+ *
+ * <p>Weak: the registry never keeps a scheduler alive. A scheduler with a live virtual thread is
+ * strongly reachable anyway (the thread's {@code scheduler} field → {@code JdkScheduler} →
+ * {@code CarrierScheduler} → {@code owner}), so no goroutine is missed; a closed and dropped
+ * scheduler leaves the registry at the next GC. Identity, not equals: {@code GoScheduler} does
+ * not override it.
+ *
+ * <p>Thread-safety: one monitor, held for a few instructions, never by carriers (only by
+ * {@code GoScheduler}'s constructor and by callers of {@link Goroutines}).
+ */
+final class LiveSchedulers {
+    private static final Set<GoScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
+
+    private LiveSchedulers() {
+    }
+
+    /** Called once, at the end of {@code GoScheduler}'s constructor. */
+    static void register(GoScheduler s) {
+        synchronized (LIVE) {
+            LIVE.add(s);
+        }
+    }
+
+    /** The schedulers registered and not yet collected, terminated ones left out. A snapshot. */
+    static List<GoScheduler> live() {
+        List<GoScheduler> all;
+        synchronized (LIVE) {
+            all = new ArrayList<>(LIVE);
+        }
+        all.removeIf(GoScheduler::isTerminated); // no thread can start on them again
+        return all;
+    }
+
+    /** Entries not yet collected, terminated ones included (tests). */
+    static int size() {
+        synchronized (LIVE) {
+            return LIVE.size();
+        }
+    }
+}
