@@ -172,7 +172,8 @@ class SchedulerMBeanTest {
     for (;;) {
       SchedulerStats a = s.stats();
       SchedulerStats b = s.stats();
-      if (a.equals(b) && a.spinning() == 0 && a.idleProcs() == a.gomaxprocs() && a.liveGoroutines() == 1) {
+      if (a.equals(b) && a.spinning() == 0 && a.idleProcs() == a.gomaxprocs() && a.liveGoroutines() == 1
+          && a.idleCarriers() == a.carriers()) { // a carrier between giving up its P and parking moves yet
         return a;
       }
       if (System.nanoTime() > deadline) {
