@@ -141,6 +141,9 @@ public final class DeadlockMain {
         }
         s.shutdown();
         boolean ended = s.awaitTermination(Duration.ofSeconds(40));
+        if (ended) { // sysmon counts a report after logging it, and ends after the scheduler
+            s.scheduler().sysmon.thread().join(Duration.ofSeconds(10));
+        }
         if (other != null) {
             other.close();
         }
