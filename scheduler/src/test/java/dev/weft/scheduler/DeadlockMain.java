@@ -3,8 +3,11 @@ package dev.weft.scheduler;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Run by {@link DeadlockWatchTest} in a child JVM, so that the only non-daemon thread is this
@@ -31,7 +32,7 @@ import java.util.function.BooleanSupplier;
  * <p>Modes: {@code cycle} (two virtual threads wait on a latch and a join: a deadlock; a daemon
  * thread waiting without a timeout for the report, seen on stderr, releases them),
  * {@code sleep} (one sleeps 2.5 s, another waits for it: not one), {@code io} (one waits 2.5 s
- * for bytes on a pipe: not one). The false alarms of issue 11, where a weft virtual thread waits
+ * for bytes on a socket, written by a process outside the JVM: not one). The false alarms of issue 11, where a weft virtual thread waits
  * in {@code take()} for a value {@value #LATE_MILLIS} ms away, put by: {@code other-weft} (a
  * virtual thread of another weft scheduler that sleeps), {@code executor} (a daemon
  * {@code ScheduledExecutorService} task), {@code delayed} ({@code CompletableFuture.delayedExecutor}),
@@ -70,7 +71,7 @@ public final class DeadlockMain {
                     }
                 });
                 if (opts.containsKey("giveup")) {
-                    daemon(() -> false, Long.parseLong(opts.get("giveup")), never::countDown);
+                    daemonAfter(Long.parseLong(opts.get("giveup")), never::countDown);
                 }
                 Thread.ofPlatform().daemon(true).name("released-by-the-report").start(() -> {
                     awaitQuietly(reported); // untimed: a thread that waits with a timeout could wake anyone
@@ -90,21 +91,23 @@ public final class DeadlockMain {
                 s.go(() -> awaitQuietly(woke));
             }
             case "io" -> {
-                Pipe pipe = Pipe.open();
+                // the writer is outside the JVM (any thread in it that waits 2.5 s could wake them
+                // by itself): a shell's background child, left behind as the shell exits at once
+                ServerSocketChannel server = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 s.go(() -> {
-                    try {
-                        pipe.source().read(ByteBuffer.allocate(1)); // parks through the JDK's poller
+                    try (server; SocketChannel c = server.accept()) { // parks through the JDK's poller
+                        c.read(ByteBuffer.allocate(1));
                     } catch (java.io.IOException e) {
                         throw new RuntimeException(e);
                     }
                 });
-                daemon(() -> false, LATE_MILLIS, () -> {
-                    try {
-                        pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
-                    } catch (java.io.IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
+                Process shell = new ProcessBuilder("bash", "-c", "(sleep " + LATE_MILLIS / 1000.0
+                        + "; echo x > /dev/tcp/127.0.0.1/" + port + ") > /dev/null 2>&1 &").start();
+                if (shell.waitFor() != 0) {
+                    throw new IllegalStateException("bash failed: " + new String(shell.getErrorStream().readAllBytes()));
+                }
             }
             case "other-weft" -> {
                 other = GoScheduler.create(1);
@@ -195,13 +198,10 @@ public final class DeadlockMain {
         return reported;
     }
 
-    /** A daemon thread that runs {@code action} once {@code when} holds (polled), or after {@code delayMillis}. */
-    private static void daemon(BooleanSupplier when, long delayMillis, Runnable action) {
+    /** A daemon thread that runs {@code action} after {@code delayMillis}. */
+    private static void daemonAfter(long delayMillis, Runnable action) {
         Thread.ofPlatform().daemon(true).start(() -> {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-            while (!when.getAsBoolean() && System.nanoTime() - end < 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
+            sleepQuietly(delayMillis);
             action.run();
         });
     }
