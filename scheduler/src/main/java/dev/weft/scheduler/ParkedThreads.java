@@ -53,13 +53,16 @@ import java.util.stream.Stream;
  * stacks, over every platform thread and every virtual thread of the JVM; it cannot know which
  * object a thread would signal, so any thread that may still run counts.
  *
- * <p>Costs: {@code virtualThreadsOf} streams every live thread of the JVM once or twice (the
- * root container's set, and the containers' children); {@code classify} takes one stack trace
+ * <p>Costs: {@code allVirtualThreads} (and {@code virtualThreadsOf}) streams every live thread of
+ * the JVM once or twice (the root container's set, and the containers' children);
+ * {@code outsideWaker} takes every platform thread's stack at one safepoint
+ * ({@code Thread.getAllStackTraces}); {@code classify} takes one stack trace
  * per waiting thread. Measured with 100,000 parked virtual threads: listing 30-250 ms, classifying
  * all of them about 1 s (10 us a thread, the stack walk), so a caller should stop at the first
  * thread that rules a deadlock out. The stack is walked even when the blocker is a latch or a
  * lock: a reader waiting for a channel's read lock (a {@code ReentrantLock}) while another reader
- * is in I/O must count as I/O. Both are meant to run at most once per quiet second.
+ * is in I/O must count as I/O. All are meant to run at most once per quiet second, and less often
+ * the longer it stays quiet (see {@link DeadlockWatch}).
  *
  * <p>A hazard the caller must know: in the JDK's default poller mode on Linux, the I/O poller
  * threads ({@code SubPoller-n}) are virtual threads started with {@code Thread.ofVirtual()} by
