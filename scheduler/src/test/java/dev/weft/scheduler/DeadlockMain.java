@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: the mode, then {@code key=value} options: {@code procs=N} (the scheduler's
  * gomaxprocs, default 2), {@code giveup=MILLIS} (for {@code cycle}: a daemon thread releases the
  * threads after that long even without a report; a thread sleeping that long might wake them, so
- * use it only with the detector off).
+ * use it only with the detector off), {@code waker=MILLIS} (for {@code cycle}: a daemon thread
+ * sleeps that long, then ends without waking anyone).
  *
  * <p>Modes: {@code cycle} (two virtual threads wait on a latch and a join: a deadlock; a daemon
  * thread waiting without a timeout for the report, seen on stderr, releases them),
@@ -70,6 +71,9 @@ public final class DeadlockMain {
                         Thread.currentThread().interrupt();
                     }
                 });
+                if (opts.containsKey("waker")) { // a thread that might wake them, but ends without
+                    daemonAfter(Long.parseLong(opts.get("waker")), () -> { });
+                }
                 if (opts.containsKey("giveup")) {
                     daemonAfter(Long.parseLong(opts.get("giveup")), never::countDown);
                 }

@@ -42,6 +42,15 @@ class DeadlockWatchTest {
         assertTrue(out.contains("java.lang.Thread.join("), out);
     }
 
+    /** A possible waker delays the report (the watch looks again later), it does not cancel it. */
+    @Test
+    void reportsOnceAThreadThatMightWakeThemEnded() throws Exception {
+        String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "waker=2000");
+        assertTrue(reports(out) == 1, out);
+        assertTrue(afterMillis(out) >= 2000, "not while the sleeper lived: " + out);
+        assertTrue(afterMillis(out) < 20_000, out);
+    }
+
     @Test
     void neverFiresWhileAThreadSleeps() throws Exception {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "sleep");
