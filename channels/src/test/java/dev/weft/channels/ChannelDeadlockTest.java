@@ -39,13 +39,16 @@ class ChannelDeadlockTest {
     @Test
     void failModeFailsEveryBlockedChannelOperation() throws Exception {
         String out = child("-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "fail");
-        String expected = "=DeadlockException: all goroutines are asleep - deadlock! (4 virtual threads of weft-1 parked)";
-        for (String op : List.of("receive", "send", "select", "waitgroup")) {
+        String expected = "=DeadlockException: all goroutines are asleep - deadlock! (9 virtual threads of weft-1 parked)";
+        for (String op : List.of("receive", "send", "select", "waitgroup", "nil", "context", "behind-lock")) {
             assertTrue(out.contains(op + expected), op + ":\n" + out);
         }
         assertTrue(out.contains("leftover=null"), "the failed send delivered nothing:\n" + out);
+        // j.u.c waits are reported, not failed: released once behind-lock failed
+        assertTrue(out.contains("holder=returned released"), out);
+        assertTrue(out.contains("locked=returned sent false"), out);
         assertTrue(out.contains("ended=true reports=1"), out);
-        assertTrue(out.contains("-Dweft.deadlock=fail: failing the 4 blocked in weft channels"), out);
+        assertTrue(out.contains("-Dweft.deadlock=fail: failing the 7 blocked in weft channels"), out);
     }
 
     @Test
@@ -54,5 +57,30 @@ class ChannelDeadlockTest {
         assertTrue(out.contains("sleeper=returned sent"), out);
         assertTrue(out.contains("waiter=returned woke"), out);
         assertTrue(out.contains("ended=true reports=0"), out);
+    }
+
+    /**
+     * A receive whose value a {@code Timers.afterFunc} function sends 2.5 s later: the pending
+     * timer silences the report, even with {@code -Dweft.deadlock=fail} (which would fail the
+     * receive). At gomaxprocs 1 and 2, both JVMs at once.
+     */
+    @Test
+    void aReceiveFedByAnAfterFuncIsNotDeadlocked() throws Exception {
+        List<java.util.concurrent.CompletableFuture<String>> runs = new ArrayList<>();
+        for (String procs : List.of("1", "2")) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return child("-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "afterfunc", procs);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, r -> Thread.ofPlatform().daemon(true).start(r)));
+        }
+        for (java.util.concurrent.CompletableFuture<String> run : runs) {
+            String out = run.get(90, TimeUnit.SECONDS);
+            assertTrue(out.contains("receiver=returned late"), out);
+            assertTrue(out.contains("ended=true reports=0"), out);
+            assertTrue(!out.contains("ERROR"), out);
+        }
     }
 }

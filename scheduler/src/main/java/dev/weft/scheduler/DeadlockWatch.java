@@ -1,34 +1,50 @@
 package dev.weft.scheduler;
 
 import dev.weft.scheduler.internal.Deadlocks;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Go's "all goroutines are asleep - deadlock!", run by {@link Sysmon}. The rule, as far as it can
- * be known from inside a JVM:
+ * Go's "all goroutines are asleep - deadlock!", run by {@link Sysmon}. Go knows every thread
+ * and every timer, and never reports while a timer is pending or another goroutine can run; a
+ * JVM can hide wakers (native code, other processes), so weft reports only when every thread
+ * that could run user code is seen parked for good, and errs towards silence:
  * <ol>
  *   <li>the scheduler has been <em>quiet</em> for {@link #QUIET_NANOS}: every P idle, no task
- *       queued, no task run (the run ticks of the Ps did not move), no pending timer of a timed
- *       park or sleep on this scheduler and no pending weft channel timer ({@code Timers}), and
- *       some virtual thread alive;</li>
+ *       queued, no task run (the run ticks of the Ps did not move), some virtual thread alive,
+ *       and no pending timer anywhere in weft: none of this scheduler's (timed parks, sleeps),
+ *       none of any other live weft scheduler's, no weft channel timer ({@code Timers},
+ *       {@link Deadlocks#pendingTimers}); every other live weft scheduler idle too (its Ps idle,
+ *       its queue empty);</li>
  *   <li>each of its live virtual threads is parked without a deadline in a weft channel
  *       operation, or in a {@code java.util.concurrent} lock, latch, queue or a join; one that
  *       is running, sleeping, waiting with a timeout, blocked on a monitor, or parked in I/O
- *       (socket, pipe, file, the JDK's poller) rules a deadlock out ({@link ParkedThreads});</li>
- *   <li>no platform thread outside the scheduler can wake them: every live non-daemon platform
- *       thread is waiting without a timeout, or waiting for a weft scheduler to end. Daemon
- *       threads are not counted, and virtual threads of other schedulers can't be seen.</li>
+ *       (socket, pipe, file) rules a deadlock out ({@link ParkedThreads#classify}); the JDK's
+ *       I/O pollers are not counted;</li>
+ *   <li>no thread outside the scheduler can wake them ({@link ParkedThreads#outsideWaker}):
+ *       every other virtual thread of the JVM (the JDK's scheduler's, other weft schedulers')
+ *       is parked without a deadline on a weft or {@code java.util.concurrent} object, and
+ *       every platform thread, daemon or not, waits without a timeout or sits in a spot known
+ *       to wake to nothing;</li>
+ *   <li>the same look, taken a second time at once, finds the same, and the scheduler did not
+ *       move in between (a thread seen parked may have been woken by one seen later).</li>
  * </ol>
  * Then it logs one ERROR with the count and every parked thread's stack, and with
  * {@code -Dweft.deadlock=fail} fails the threads parked in weft channels with a
  * {@link DeadlockException}. It reports once per quiet period; any progress starts a new one.
+ * A look that finds a possible waker is taken again later, {@link #QUIET_NANOS} after it, then
+ * twice as long after each one that finds one, up to {@link #MAX_RESCAN_NANOS}: the waker may
+ * end without waking anyone.
  *
- * <p>Every field is sysmon's own.
+ * <p>Every field is sysmon's own, but the registry of schedulers, which any sysmon reads.
  */
 final class DeadlockWatch {
     private static final Logger log = LoggerFactory.getLogger(DeadlockWatch.class);
@@ -36,11 +52,27 @@ final class DeadlockWatch {
     /** Go reports at once (it knows every thread); weft waits a second of quiet to be sure. */
     static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** The longest wait between two looks of one quiet period that found a possible waker. */
+    static final long MAX_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(32);
+
+    /**
+     * Every weft scheduler whose sysmon has run, weakly held: their timers, queues and Ps are
+     * wakers for every other scheduler. Added to by each sysmon on its first pass (the
+     * scheduler is fully built then: sysmon starts after its constructor); cleared references
+     * and terminated schedulers are dropped by whoever looks.
+     */
+    private static final Queue<WeakReference<CarrierScheduler>> SCHEDULERS = new ConcurrentLinkedQueue<>();
+
     private final CarrierScheduler sched;
     private final SysmonSettings.DeadlockMode mode;
-    private long quietSince;
+    private boolean registered;
     private long lastProgress = -1;
-    private boolean checked;
+    /** When the next look is due (System.nanoTime), in this quiet period. */
+    private long nextLook;
+    /** How long after the next look, if it finds a possible waker, the one after it is. */
+    private long lookInterval = QUIET_NANOS;
+    /** Reported in this quiet period: no more looks until it moves. */
+    private boolean reported;
     private boolean unavailableLogged;
 
     DeadlockWatch(CarrierScheduler sched) {
@@ -50,34 +82,58 @@ final class DeadlockWatch {
 
     /** One sysmon pass. */
     void check(long now) {
+        if (!registered) {
+            registered = true;
+            SCHEDULERS.add(new WeakReference<>(sched));
+        }
         if (mode == SysmonSettings.DeadlockMode.OFF) {
             return;
         }
         long progress = progress();
         if (progress != lastProgress || !quiet()) {
             lastProgress = progress;
-            quietSince = now;
-            checked = false;
+            nextLook = now + QUIET_NANOS;
+            lookInterval = QUIET_NANOS;
+            reported = false;
             return;
         }
-        if (checked || now - quietSince < QUIET_NANOS) {
+        if (reported || now - nextLook < 0) {
             return;
         }
-        checked = true; // one scan per quiet period: a thread in I/O may stay that way for hours
-        scan();
+        if (scan()) {
+            reported = true;
+        } else {
+            nextLook = System.nanoTime() + lookInterval; // after the look: it may have taken a while
+            lookInterval = Math.min(lookInterval * 2, MAX_RESCAN_NANOS);
+        }
     }
 
     /** When sysmon, sleeping while every P is idle, should look again. */
     long nextCheck(long now) {
-        if (mode == SysmonSettings.DeadlockMode.OFF || checked) {
+        if (mode == SysmonSettings.DeadlockMode.OFF || reported) {
             return now + Sysmon.IDLE_SLEEP_NANOS;
         }
-        return Math.max(now, quietSince + QUIET_NANOS);
+        return Math.max(now, nextLook);
     }
 
+    /** Rule 1: this scheduler quiet, no weft timer pending, every other weft scheduler idle. */
     private boolean quiet() {
         return sched.liveGoroutines() > 0 && sched.allProcsIdle() && sched.globalQueueEmpty()
-                && sched.timers.pending() == 0 && Deadlocks.pendingTimers() == 0 && !sched.isTerminated();
+                && sched.timers.pending() == 0 && Deadlocks.pendingTimers() == 0 && !sched.isTerminated()
+                && otherSchedulersIdle();
+    }
+
+    private boolean otherSchedulersIdle() {
+        for (Iterator<WeakReference<CarrierScheduler>> it = SCHEDULERS.iterator(); it.hasNext(); ) {
+            CarrierScheduler other = it.next().get();
+            if (other == null || other.isTerminated()) {
+                it.remove();
+            } else if (other != sched
+                    && (!other.allProcsIdle() || !other.globalQueueEmpty() || other.timers.pending() > 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tasks run so far on every P: any change is progress. */
@@ -93,40 +149,69 @@ final class DeadlockWatch {
         return sum;
     }
 
-    private void scan() {
+    /** The parked threads of a deadlock: all of them, and those in weft channels. */
+    private record Parked(List<Thread> threads, List<Thread> inChannels) {
+    }
+
+    /** Rules 2 to 4; reports and returns true if they hold. */
+    private boolean scan() {
         if (!ParkedThreads.available()) {
             if (!unavailableLogged) {
                 unavailableLogged = true;
                 log.info("{}: no deadlock detection: {}", sched.name, ParkedThreads.unavailableReason());
             }
-            return;
+            return false;
         }
-        List<Thread> threads = ParkedThreads.virtualThreadsOf(sched.jdk);
-        if (threads.isEmpty()) {
-            return;
+        Parked first = look();
+        if (first == null) {
+            return false;
         }
+        Parked second = look(); // rule 4: a waker seen late may have woken a thread seen early
+        if (second == null || !Set.copyOf(second.threads()).equals(Set.copyOf(first.threads()))
+                || progress() != lastProgress || !quiet()) {
+            log.debug("{}: no deadlock: it moved while we looked", sched.name);
+            return false;
+        }
+        report(second.threads(), second.inChannels());
+        return true;
+    }
+
+    /** Rules 2 and 3, once: the parked threads if they hold, else null. */
+    private Parked look() {
+        List<Thread> ours = new ArrayList<>();
+        List<Thread> others = new ArrayList<>();
+        for (Thread t : ParkedThreads.allVirtualThreads()) {
+            (ParkedThreads.schedulerOf(t) == sched.jdk ? ours : others).add(t);
+        }
+        List<Thread> threads = new ArrayList<>();
         List<Thread> inChannels = new ArrayList<>();
-        for (Thread t : threads) {
+        for (Thread t : ours) {
             ParkedThreads.Wait wait = ParkedThreads.classify(t);
             switch (wait) {
-                case WEFT -> inChannels.add(t);
-                case JUC -> { }
+                case WEFT -> {
+                    threads.add(t);
+                    inChannels.add(t);
+                }
+                case JUC -> threads.add(t);
                 default -> { // running, timed, I/O or unknown: someone may still wake them
+                    if (wait == ParkedThreads.Wait.OTHER && ParkedThreads.isJdkPoller(t)) {
+                        continue; // the JDK's poller, started on weft: neither a waker nor deadlocked
+                    }
                     log.debug("{}: quiet, but no deadlock: {} is {}", sched.name, t, wait);
-                    return;
+                    return null;
                 }
             }
         }
-        if (ParkedThreads.outsideThreadsCanWake(Set.of(Thread.currentThread()))) {
-            log.debug("{}: quiet, {} virtual threads parked, but a platform thread may wake them",
-                    sched.name, threads.size());
-            return;
+        if (threads.isEmpty()) {
+            return null;
         }
-        if (progress() != lastProgress || !quiet()) {
-            log.debug("{}: no deadlock: it moved while we looked", sched.name);
-            return;
+        String waker = ParkedThreads.outsideWaker(others, Set.of());
+        if (waker != null) {
+            log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
+                    sched.name, threads.size(), waker);
+            return null;
         }
-        report(threads, inChannels);
+        return new Parked(threads, inChannels);
     }
 
     private void report(List<Thread> threads, List<Thread> inChannels) {
@@ -143,11 +228,13 @@ final class DeadlockWatch {
                     .append(inChannels.size()).append(" blocked in weft channels with DeadlockException");
         }
         log.error("{}: {}", sched.name, sb);
+        // counted after the log (whoever watches the count sees the stacks logged first) and
+        // before the threads fail (one that ends the program after its failure sees it counted)
+        sched.deadlockReported();
         if (mode == SysmonSettings.DeadlockMode.FAIL) {
             for (Thread t : inChannels) {
                 Deadlocks.declare(t, new DeadlockException(message));
             }
         }
-        sched.deadlockReported(); // last: whoever watches the count sees the stacks logged first
     }
 }

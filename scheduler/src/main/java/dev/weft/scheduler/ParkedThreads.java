@@ -49,24 +49,27 @@ import java.util.stream.Stream;
  * park blocker, and only its stack tells what it waits for.
  *
  * <h2>Outside wakers</h2>
- * See {@link #outsideThreadsCanWake}: the judgement is "as far as can be known" from thread
- * states; it cannot see virtual threads of other schedulers at all, nor which object a thread
- * would signal.
+ * See {@link #outsideWaker}: the judgement is "as far as can be known" from thread states and
+ * stacks, over every platform thread and every virtual thread of the JVM; it cannot know which
+ * object a thread would signal, so any thread that may still run counts.
  *
- * <p>Costs: {@code virtualThreadsOf} streams every live thread of the JVM once or twice (the
- * root container's set, and the containers' children); {@code classify} takes one stack trace
+ * <p>Costs: {@code allVirtualThreads} (and {@code virtualThreadsOf}) streams every live thread of
+ * the JVM once or twice (the root container's set, and the containers' children);
+ * {@code outsideWaker} takes every platform thread's stack at one safepoint
+ * ({@code Thread.getAllStackTraces}); {@code classify} takes one stack trace
  * per waiting thread. Measured with 100,000 parked virtual threads: listing 30-250 ms, classifying
  * all of them about 1 s (10 us a thread, the stack walk), so a caller should stop at the first
  * thread that rules a deadlock out. The stack is walked even when the blocker is a latch or a
  * lock: a reader waiting for a channel's read lock (a {@code ReentrantLock}) while another reader
- * is in I/O must count as I/O. Both are meant to run at most once per quiet second.
+ * is in I/O must count as I/O. All are meant to run at most once per quiet second, and less often
+ * the longer it stays quiet (see {@link DeadlockWatch}).
  *
  * <p>A hazard the caller must know: in the JDK's default poller mode on Linux, the I/O poller
  * threads ({@code SubPoller-n}) are virtual threads started with {@code Thread.ofVirtual()} by
  * whichever virtual thread first blocks on I/O; if that is a weft thread, they inherit its
  * scheduler, are listed here as its threads (classified OTHER, in {@code sun.nio.ch.Poller}),
- * and never end. Starting the pollers from a platform thread first
- * ({@code Class.forName("sun.nio.ch.Poller", true, null)}) avoids it.
+ * and never end. {@link JdkPollers} starts them from a platform thread first; wherever they
+ * run, {@link #isJdkPoller} tells them apart.
  */
 final class ParkedThreads {
     private ParkedThreads() {
@@ -179,6 +182,28 @@ final class ParkedThreads {
      * @throws IllegalStateException if not {@link #available()}
      */
     static List<Thread> virtualThreadsOf(Executor scheduler) {
+        List<Thread> found = new ArrayList<>();
+        for (Thread t : allVirtualThreads()) {
+            if (schedulerOf(t) == scheduler) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
+    /** The scheduler of virtual thread {@code t} ({@code VirtualThread.scheduler}). */
+    static Executor schedulerOf(Thread t) {
+        assert t.isVirtual() && SCHEDULER != null;
+        return (Executor) SCHEDULER.get(t);
+    }
+
+    /**
+     * Every live virtual thread of the JVM, whatever its scheduler, each once: the walk of the
+     * thread containers described above. A snapshot.
+     *
+     * @throws IllegalStateException if not {@link #available()}
+     */
+    static List<Thread> allVirtualThreads() {
         if (UNAVAILABLE != null) {
             throw new IllegalStateException(UNAVAILABLE);
         }
@@ -195,7 +220,7 @@ final class ParkedThreads {
                 try (Stream<?> s = (Stream<?>) THREADS.invokeExact(c)) {
                     for (Iterator<?> it = s.iterator(); it.hasNext(); ) {
                         Thread t = (Thread) it.next();
-                        if (t.isVirtual() && (Executor) SCHEDULER.get(t) == scheduler && t.isAlive()) {
+                        if (t.isVirtual() && t.isAlive()) {
                             found.add(t);
                         }
                     }
@@ -290,56 +315,150 @@ final class ParkedThreads {
     }
 
     /**
-     * Whether a thread outside the scheduler could still wake its virtual threads, as far as can
-     * be known from the live <em>platform</em> threads. The rule, over every platform thread that
-     * is alive, not a daemon, not in {@code exclude} and not the calling thread:
-     * <ul>
-     *   <li>{@code RUNNABLE}, {@code TIMED_WAITING} or {@code BLOCKED}: it runs, or will run
-     *       when its time or monitor comes, and may then send, count down or unpark: true,</li>
-     *   <li>except a thread whose stack shows it waiting for a weft scheduler to end (a frame of
-     *       {@code CarrierScheduler.awaitTermination} or {@code GoScheduler.close}): it waits for
-     *       the very threads in question and wakes nobody (even a timed
-     *       {@code awaitTermination} is counted so);</li>
-     *   <li>{@code WAITING} (untimed) threads wait for someone else, and {@code NEW} ones have
-     *       not started (whoever starts them is itself a thread looked at here): they count
-     *       for nothing.</li>
-     * </ul>
-     * Daemon threads are ignored: JDK and test-harness daemons sit forever in {@code RUNNABLE}
-     * reads and would hide every deadlock (Go, likewise, does not count its system goroutines).
-     * Not seen at all: virtual threads of other schedulers, including the JDK's default one
-     * (the JDK does not list them cheaply, and a virtual thread of another weft scheduler has
-     * that scheduler's own detector), and native code or other processes that might write to a
-     * pipe or socket (a thread waiting on I/O is never part of a deadlock, see {@link #classify}).
-     *
-     * @param exclude threads not to count (the scheduler's carriers, a caller that is known to
-     *                wait for the result...); may be empty
+     * Whether {@code t} is one of the JDK's I/O poller threads ({@code sun.nio.ch.Poller}'s
+     * {@code pollerLoop} or {@code subPollerLoop}: the platform {@code MasterPoller},
+     * {@code Read-Poller}, {@code Write-Poller}, or a virtual {@code SubPoller-n}, which may run
+     * on weft). They live forever and only wake threads parked in I/O, which count by
+     * themselves: never a waker, never part of a deadlock. Takes a stack trace.
      */
-    static boolean outsideThreadsCanWake(Set<Thread> exclude) {
+    static boolean isJdkPoller(Thread t) {
+        return isJdkPoller(t.getStackTrace());
+    }
+
+    private static boolean isJdkPoller(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().equals("sun.nio.ch.Poller")
+                    && (f.getMethodName().equals("pollerLoop") || f.getMethodName().equals("subPollerLoop"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A thread outside the scheduler that could still wake its virtual threads, as far as can
+     * be known, or null if there is none: what the deadlock detector asks once the scheduler is
+     * quiet and every one of its virtual threads is parked. It errs towards finding one: a false
+     * deadlock report is worse than a missed one. Looked at, stopping at the first waker:
+     * <ol>
+     *   <li><b>every other virtual thread of the JVM</b> ({@code others}: the JDK's default
+     *       scheduler, other weft schedulers, any custom one): one that runs, waits with a
+     *       deadline, is blocked on a monitor, waits for I/O or is parked on something unknown
+     *       ({@link #classify} RUNNING, TIMED or OTHER) is a waker; one parked without a deadline
+     *       on a weft or {@code java.util.concurrent} object waits for someone else, who is
+     *       looked at too. The JDK's pollers ({@link #isJdkPoller}) never count.</li>
+     *   <li><b>every live platform thread</b>, daemon or not (a daemon
+     *       {@code ScheduledExecutorService} runs user tasks as well as any other thread):
+     *       <ul>
+     *         <li>{@code NEW}, {@code TERMINATED}, and {@code WAITING} (untimed) wake nobody by
+     *             themselves;</li>
+     *         <li>{@code BLOCKED} is a waker: it runs once it has the monitor;</li>
+     *         <li>{@code TIMED_WAITING} is a waker (a sleep, a scheduled executor or
+     *             {@code java.util.Timer} with a task queued, the JDK's delay schedulers and
+     *             {@code VirtualThread-unparker}s with a timer pending), except in spots known to
+     *             wake only to find nothing to do: an idle pool worker's keep-alive poll
+     *             ({@code ThreadPoolExecutor.getTask}, but not in a scheduled executor's
+     *             {@code DelayedWorkQueue}), an idle {@code ForkJoinPool} worker
+     *             ({@code awaitWork}), the {@code Cleaner} thread, weft's own timer threads
+     *             (their pending timers are counted by the caller), and a thread waiting for a
+     *             weft scheduler to end ({@code CarrierScheduler.awaitTermination},
+     *             {@code GoScheduler.close}: it waits for the very threads in question);</li>
+     *         <li>{@code RUNNABLE} is a waker (it computes, or is in a native read or accept
+     *             that may return), except a thread with no Java frame (the JVM's own:
+     *             {@code Signal Dispatcher}, {@code Notification Thread}...), the
+     *             {@code Reference Handler} waiting for the GC, the
+     *             {@code VirtualThread-unblocker} waiting for monitors to be released (the
+     *             virtual threads BLOCKED on them count already), the JDK's pollers, and a
+     *             thread waiting for a weft scheduler to end;</li>
+     *         <li>weft's own carriers and sysmon threads never count: what they run is the
+     *             virtual threads of step 1, and the caller looks at every weft scheduler's
+     *             queues and timers itself.</li>
+     *       </ul></li>
+     * </ol>
+     * Not seen: native code or other processes that might write to a pipe or socket (a thread
+     * waiting on I/O is never part of a deadlock, see {@link #classify}), and a JNI-attached
+     * native thread between calls into Java.
+     *
+     * @param others  the virtual threads not of the scheduler in question
+     * @param exclude threads not to count (the calling thread always is); may be empty
+     * @return a description of the first possible waker found, or null
+     */
+    static String outsideWaker(List<Thread> others, Set<Thread> exclude) {
         Thread self = Thread.currentThread();
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             Thread t = e.getKey();
-            if (t == self || t.isVirtual() || t.isDaemon() || exclude.contains(t)) {
+            if (t == self || t.isVirtual() || exclude.contains(t)) {
                 continue;
             }
             Thread.State s = t.getState();
-            if (s == Thread.State.RUNNABLE || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
-                if (!awaitingWeft(e.getValue())) {
-                    return true;
+            if (platformThreadCanWake(t, s, e.getValue())) {
+                return "platform thread " + t + " is " + s + (e.getValue().length > 0 ? " at " + e.getValue()[0] : "");
+            }
+        }
+        for (Thread t : others) {
+            if (t == self || exclude.contains(t)) {
+                continue;
+            }
+            Wait w = classify(t);
+            if (w != Wait.WEFT && w != Wait.JUC && !(w == Wait.OTHER && isJdkPoller(t))) {
+                return "virtual thread " + t + " is " + w;
+            }
+        }
+        return null;
+    }
+
+    /** The platform-thread rule of {@link #outsideWaker}. */
+    private static boolean platformThreadCanWake(Thread t, Thread.State s, StackTraceElement[] stack) {
+        if (t instanceof Carrier || has(stack, "dev.weft.scheduler.Sysmon", "run")) {
+            return false;
+        }
+        return switch (s) {
+            case NEW, TERMINATED, WAITING -> false;
+            case BLOCKED -> true;
+            case TIMED_WAITING -> !idleTimedWait(stack) && !awaitingWeft(stack);
+            case RUNNABLE -> stack.length > 0 && !idleNative(stack[0]) && !isJdkPoller(stack) && !awaitingWeft(stack);
+        };
+    }
+
+    /**
+     * The JDK's own threads, RUNNABLE in a native wait for the JVM: the {@code Reference
+     * Handler} (for the GC's references), {@code VirtualThread-unblocker} (for virtual threads
+     * that were BLOCKED on a monitor: those count by themselves).
+     */
+    private static boolean idleNative(StackTraceElement top) {
+        String c = top.getClassName();
+        String m = top.getMethodName();
+        return (c.equals("java.lang.ref.Reference") && m.equals("waitForReferencePendingList"))
+                || (c.equals("java.lang.VirtualThread") && m.equals("takeVirtualThreadListToUnblock"));
+    }
+
+    /** A timed wait that, when it times out, finds nothing to do (see {@link #outsideWaker}). */
+    private static boolean idleTimedWait(StackTraceElement[] stack) {
+        if (has(stack, "java.util.concurrent.ThreadPoolExecutor", "getTask")) {
+            for (StackTraceElement f : stack) {
+                if (f.getClassName().startsWith("java.util.concurrent.ScheduledThreadPoolExecutor")) {
+                    return false; // waiting for a scheduled task to come due
                 }
+            }
+            return true; // keep-alive poll of an empty queue
+        }
+        return has(stack, "java.util.concurrent.ForkJoinPool", "awaitWork")
+                || has(stack, "jdk.internal.ref.CleanerImpl", "run")
+                || has(stack, "dev.weft.scheduler.TimerQueue", "run")
+                || has(stack, "dev.weft.channels.Timers", "loop");
+    }
+
+    private static boolean has(StackTraceElement[] stack, String className, String method) {
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().equals(className) && f.getMethodName().equals(method)) {
+                return true;
             }
         }
         return false;
     }
 
     private static boolean awaitingWeft(StackTraceElement[] stack) {
-        for (StackTraceElement f : stack) {
-            String c = f.getClassName();
-            String m = f.getMethodName();
-            if ((c.equals("dev.weft.scheduler.CarrierScheduler") && m.equals("awaitTermination"))
-                    || (c.equals("dev.weft.scheduler.GoScheduler") && m.equals("close"))) {
-                return true;
-            }
-        }
-        return false;
+        return has(stack, "dev.weft.scheduler.CarrierScheduler", "awaitTermination")
+                || has(stack, "dev.weft.scheduler.GoScheduler", "close");
     }
 }

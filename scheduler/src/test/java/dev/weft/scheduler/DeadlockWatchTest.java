@@ -2,7 +2,11 @@ package dev.weft.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,15 @@ class DeadlockWatchTest {
         assertTrue(out.contains("java.lang.Thread.join("), out);
     }
 
+    /** A possible waker delays the report (the watch looks again later), it does not cancel it. */
+    @Test
+    void reportsOnceAThreadThatMightWakeThemEnded() throws Exception {
+        String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "waker=2000");
+        assertTrue(reports(out) == 1, out);
+        assertTrue(afterMillis(out) >= 2000, "not while the sleeper lived: " + out);
+        assertTrue(afterMillis(out) < 20_000, out);
+    }
+
     @Test
     void neverFiresWhileAThreadSleeps() throws Exception {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "sleep");
@@ -54,8 +67,35 @@ class DeadlockWatchTest {
 
     @Test
     void offMeansOff() throws Exception {
-        String out = ChildJvm.run(DeadlockMain.class, List.of("-Dweft.deadlock=off"), "cycle", "3000");
+        String out = ChildJvm.run(DeadlockMain.class, List.of("-Dweft.deadlock=off"), "cycle", "giveup=3000");
         assertTrue(reports(out) == 0, out);
         assertTrue(afterMillis(out) >= 3000, "released only by the watcher's give-up, 3 quiet seconds: " + out);
+    }
+
+    /**
+     * Issue 11's false alarms: a weft virtual thread waits, without a deadline, for a value that
+     * comes {@value DeadlockMain#LATE_MILLIS} ms later from outside its scheduler (another weft
+     * scheduler's virtual thread or timer, a daemon scheduled executor, a delayed executor, a
+     * virtual thread of the JDK's scheduler). Each scenario in its own JVM (any of them would
+     * silence the others), all JVMs at once, at gomaxprocs 1 and 2.
+     */
+    @Test
+    void neverFiresWhileAWakerOutsideTheSchedulerIsPending() throws Exception {
+        Map<String, CompletableFuture<String>> children = new LinkedHashMap<>();
+        for (String mode : List.of("other-weft", "executor", "delayed", "jdk-virtual", "other-timer")) {
+            for (int procs : new int[] {1, 2}) {
+                children.put(mode + " procs=" + procs,
+                        ChildJvm.start(DeadlockMain.class, List.of(), mode, "procs=" + procs));
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<String>> c : children.entrySet()) {
+            String out = ChildJvm.await(c.getValue());
+            if (reports(out) != 0 || out.contains("ERROR") || !out.contains("received=late")
+                    || afterMillis(out) < DeadlockMain.LATE_MILLIS) {
+                failures.add(c.getKey() + ":\n" + out);
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " false alarms:\n" + String.join("\n\n", failures));
     }
 }

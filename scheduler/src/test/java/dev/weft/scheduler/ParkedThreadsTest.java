@@ -2,6 +2,8 @@ package dev.weft.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -14,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -265,7 +270,7 @@ class ParkedThreadsTest {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             before.add(e.getKey());
         }
-        assertFalse(ParkedThreads.outsideThreadsCanWake(before), "nothing but the excluded threads");
+        assertNull(ParkedThreads.outsideWaker(List.of(), before), "nothing but the excluded threads");
 
         CountDownLatch latch = new CountDownLatch(1);
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> {
@@ -293,11 +298,13 @@ class ParkedThreadsTest {
             awaitState(sleeper, Thread.State.TIMED_WAITING);
             awaitState(waiter, Thread.State.WAITING);
             awaitState(daemon, Thread.State.TIMED_WAITING);
-            assertTrue(ParkedThreads.outsideThreadsCanWake(before), "a sleeping thread wakes up");
+            assertNotNull(ParkedThreads.outsideWaker(List.of(), before), "a sleeping thread wakes up");
             Set<Thread> withSleeper = new HashSet<>(before);
             withSleeper.add(sleeper);
-            assertFalse(ParkedThreads.outsideThreadsCanWake(withSleeper),
-                    "a thread on an untimed latch, and a daemon, wake nobody");
+            String waker = ParkedThreads.outsideWaker(List.of(), withSleeper);
+            assertTrue(waker != null && waker.contains("daemon-sleeper"), "a daemon counts as well: " + waker);
+            withSleeper.add(daemon);
+            assertNull(ParkedThreads.outsideWaker(List.of(), withSleeper), "a thread on an untimed latch wakes nobody");
         } finally {
             sleeper.interrupt();
             latch.countDown();
@@ -331,10 +338,85 @@ class ParkedThreadsTest {
         });
         try {
             awaitState(awaiter, Thread.State.TIMED_WAITING);
-            assertFalse(ParkedThreads.outsideThreadsCanWake(before));
+            assertNull(ParkedThreads.outsideWaker(List.of(), before));
         } finally {
             latch.countDown();
             assertTrue(awaiter.join(Duration.ofSeconds(10)));
         }
+    }
+
+    @Test
+    void aScheduledExecutorWithATaskQueuedCanWakeAndAnIdleOneCannot() throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        Thread[] worker = new Thread[1];
+        ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(
+                r -> worker[0] = Thread.ofPlatform().daemon(true).name("daemon-ses").unstarted(r));
+        try {
+            ses.execute(() -> { }); // starts the worker
+            await("the worker started", () -> worker[0] != null);
+            awaitState(worker[0], Thread.State.WAITING); // DelayedWorkQueue.take, empty
+            assertNull(ParkedThreads.outsideWaker(List.of(), before), "an idle scheduled executor");
+            ScheduledFuture<?> task = ses.schedule(() -> { }, 60, TimeUnit.SECONDS);
+            awaitState(worker[0], Thread.State.TIMED_WAITING);
+            String waker = ParkedThreads.outsideWaker(List.of(), before);
+            assertTrue(waker != null && waker.contains("daemon-ses"), "a task is due in 60 s: " + waker);
+            task.cancel(false);
+        } finally {
+            ses.shutdownNow();
+            assertTrue(ses.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aVirtualThreadOfAnotherSchedulerCanWakeUnlessParkedForGood() throws Exception {
+        CountDownLatch latch = new CountDownLatch(1);
+        Thread sleeper = Thread.ofVirtual().name("jdk-sleeper").start(() -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                // released by the test
+            }
+        });
+        Thread waiter = Thread.ofVirtual().name("jdk-waiter").start(() -> {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        try {
+            awaitState(sleeper, Thread.State.TIMED_WAITING);
+            awaitState(waiter, Thread.State.WAITING);
+            // the JDK's own delay scheduler, which holds the sleeper's timer, is a waker too: left out here
+            Set<Thread> platform = new HashSet<>(Thread.getAllStackTraces().keySet());
+            String waker = ParkedThreads.outsideWaker(List.of(waiter, sleeper), platform);
+            assertTrue(waker != null && waker.contains("jdk-sleeper") && waker.contains("TIMED"), String.valueOf(waker));
+            assertNull(ParkedThreads.outsideWaker(List.of(waiter), platform), "parked on a latch: wakes nobody by itself");
+        } finally {
+            sleeper.interrupt();
+            latch.countDown();
+            assertTrue(sleeper.join(Duration.ofSeconds(10)));
+            assertTrue(waiter.join(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void theJdkPollersAreNeitherWakersNorDeadlocked() throws Exception {
+        List<Thread> pollers = new ArrayList<>();
+        for (Thread t : ParkedThreads.allVirtualThreads()) {
+            if (ParkedThreads.isJdkPoller(t)) {
+                pollers.add(t);
+            }
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (ParkedThreads.isJdkPoller(t)) {
+                pollers.add(t);
+            }
+        }
+        assertFalse(pollers.isEmpty(), "the JDK's pollers were started by startTheJdkPollers");
+        Set<Thread> platform = new HashSet<>(Thread.getAllStackTraces().keySet());
+        pollers.forEach(platform::remove);
+        List<Thread> virtualPollers = pollers.stream().filter(Thread::isVirtual).toList();
+        assertNull(ParkedThreads.outsideWaker(virtualPollers, platform), "pollers " + pollers);
     }
 }
