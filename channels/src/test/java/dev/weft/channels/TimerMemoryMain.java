@@ -8,7 +8,8 @@ import java.time.Duration;
  * Child-JVM program of {@link TimerMemoryTest} (issue 11 part 2). Args: {@code waits selects}.
  *
  * <p>Part 1: one virtual thread on {@code GoScheduler.create(1)} loops on
- * {@code ch.receive(Duration.ofHours(1))} while this platform thread sends each time it is
+ * {@code ch.receive(Duration.ofHours(1))} while another virtual thread of that scheduler (with a
+ * third argument {@code platform}: this platform thread, as in the issue) sends each time it is
  * parked: every wait ends early and cancels its timer. Prints the heap growth after GC.
  *
  * <p>Part 2: {@code selects} selects on {@code Timers.after(1 h)} that another case always wins,
@@ -24,10 +25,11 @@ public final class TimerMemoryMain {
     public static void main(String[] args) throws Exception {
         int waits = Integer.parseInt(args[0]);
         int selects = Integer.parseInt(args[1]);
+        boolean fromPlatform = args.length > 2 && args[2].equals("platform");
         try (GoScheduler s = GoScheduler.create(1)) {
-            receiveEachEarly(s, 1_000); // warm up
+            receiveEachEarly(s, 1_000, fromPlatform); // warm up
             long before = heapAfterGc();
-            receiveEachEarly(s, waits);
+            receiveEachEarly(s, waits, fromPlatform);
             long after = heapAfterGc();
             System.out.printf("waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d%n",
                     waits, before / 1024, after / 1024, (after - before) / 1024);
@@ -47,7 +49,7 @@ public final class TimerMemoryMain {
         System.out.println("done");
     }
 
-    private static void receiveEachEarly(GoScheduler s, int n) throws Exception {
+    private static void receiveEachEarly(GoScheduler s, int n, boolean fromPlatform) throws Exception {
         Chan<Integer> ch = Chan.unbuffered();
         Thread receiver = s.go(() -> {
             try {
@@ -60,11 +62,22 @@ public final class TimerMemoryMain {
                 Thread.currentThread().interrupt();
             }
         });
-        for (int i = 0; i < n; i++) {
-            while (receiver.getState() != Thread.State.TIMED_WAITING && receiver.isAlive()) {
-                Thread.onSpinWait(); // send when it is parked: its wait ends early
+        Runnable sender = () -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    while (receiver.getState() != Thread.State.TIMED_WAITING && receiver.isAlive()) {
+                        Thread.yield(); // send when it is parked: its wait ends early (on s: lets it run)
+                    }
+                    ch.send(i);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            ch.send(i);
+        };
+        if (fromPlatform) {
+            sender.run();
+        } else {
+            s.go(sender).join();
         }
         receiver.join();
     }

@@ -168,13 +168,13 @@ final class TimerQueue {
 
     private void run() {
         while (!stopped) {
-            purgeWanted.set(false); // before looking: a cancel counted after this wakes us again
+            beginRound();
             drainInbox();
             fireExpired(System.nanoTime());
             purgeIfManyCancelled();
             long next = size == 0 ? NEVER : heap[0].deadline;
             wakeAt = next;
-            if (inbox.get() != null || stopped || purgeWanted.get()) {
+            if (inbox.get() != null || stopped || purgeRequested()) {
                 continue; // a timer or a purge request came in before wakeAt was published: look again
             }
             if (next == NEVER) {
@@ -187,6 +187,21 @@ final class TimerQueue {
             }
             Thread.interrupted(); // nobody should interrupt us; never let it turn park into a spin
         }
+    }
+
+    /** Clears the purge request before the thread looks: a cancel counted after this asks again. */
+    void beginRound() {
+        purgeWanted.set(false);
+    }
+
+    /** Whether a cancel asked for a purge since {@link #beginRound}: then do not park. */
+    boolean purgeRequested() {
+        return purgeWanted.get();
+    }
+
+    /** For the jcstress test: {@code n} cancelled entries held, as if cancelled before. */
+    void presetCancelledForTest(int n) {
+        cancelled.set(n);
     }
 
     private void drainInbox() {

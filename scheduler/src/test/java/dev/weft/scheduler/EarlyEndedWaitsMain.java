@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * Child-JVM program of {@link TimerMemoryTest} (issue 11 part 2): timed parks that end early, on
  * a {@code GoScheduler.create(1)}, each cancelling a timer one hour away.
  *
- * <p>Args: {@code waits threads}. Part 1: one virtual thread parks {@code waits} times for an
- * hour, each park ended early by this (platform) thread's unpark; prints the heap growth after
- * GC. Part 2: {@code threads} virtual threads each park once for an hour and are unparked and
+ * <p>Args: {@code waits threads [platform]}. Part 1: one virtual thread parks {@code waits} times
+ * for an hour, each park ended early by an unpark from another virtual thread of the scheduler
+ * (with {@code platform}: from this platform thread, as in the issue); prints the heap growth
+ * after GC. Part 2: {@code threads} virtual threads each park once for an hour and are unparked and
  * joined; prints how many of them are still reachable after GC. Then prints {@code done}.
  */
 public final class EarlyEndedWaitsMain {
@@ -25,11 +26,12 @@ public final class EarlyEndedWaitsMain {
     public static void main(String[] args) throws Exception {
         int waits = Integer.parseInt(args[0]);
         int threads = Integer.parseInt(args[1]);
+        boolean fromPlatform = args.length > 2 && args[2].equals("platform");
         try (GoScheduler s = GoScheduler.create(1)) {
             TimerQueue timers = s.scheduler().timers;
-            unparkEachPark(s.go(() -> parkHour(1_000)));       // warm up: classes, JIT, timer thread
+            unparkEachPark(s, s.go(() -> parkHour(1_000)), fromPlatform); // warm up: classes, JIT, timer thread
             long before = heapAfterGc();
-            unparkEachPark(s.go(() -> parkHour(waits)));
+            unparkEachPark(s, s.go(() -> parkHour(waits)), fromPlatform);
             long after = heapAfterGc();
             System.out.printf("waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d cancelledHeld=%d%n",
                     waits, before / 1024, after / 1024, (after - before) / 1024, timers.cancelledHeld());
@@ -37,7 +39,7 @@ public final class EarlyEndedWaitsMain {
             List<WeakReference<Thread>> ended = new ArrayList<>(threads);
             for (int i = 0; i < threads; i++) {
                 Thread t = s.go(() -> parkHour(1));
-                unparkEachPark(t);
+                unparkEachPark(s, t, fromPlatform);
                 ended.add(new WeakReference<>(t));
             }
             heapAfterGc();
@@ -54,13 +56,20 @@ public final class EarlyEndedWaitsMain {
         }
     }
 
-    /** Unparks {@code t} each time it is seen parked, until it ends. */
-    private static void unparkEachPark(Thread t) throws InterruptedException {
-        while (t.isAlive()) {
-            if (t.getState() == Thread.State.TIMED_WAITING) {
-                LockSupport.unpark(t);
+    /** Unparks {@code t} each time it is seen parked, until it ends: from here, or from a virtual thread of {@code s}. */
+    private static void unparkEachPark(GoScheduler s, Thread t, boolean fromPlatform) throws InterruptedException {
+        Runnable unparker = () -> {
+            while (t.isAlive()) {
+                if (t.getState() == Thread.State.TIMED_WAITING) {
+                    LockSupport.unpark(t);
+                }
+                Thread.yield(); // on s: lets t run
             }
-            Thread.onSpinWait();
+        };
+        if (fromPlatform) {
+            unparker.run();
+        } else {
+            s.go(unparker).join();
         }
         t.join();
     }
