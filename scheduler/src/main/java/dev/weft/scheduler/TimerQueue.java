@@ -199,9 +199,10 @@ final class TimerQueue {
         return purgeWanted.get();
     }
 
-    /** For the jcstress test: {@code n} cancelled entries held, as if cancelled before. */
-    void presetCancelledForTest(int n) {
+    /** For the jcstress test: {@code n} cancelled entries held, and a purge request standing or not. */
+    void presetForTest(int n, boolean purgeRequested) {
         cancelled.set(n);
+        purgeWanted.set(purgeRequested);
     }
 
     private void drainInbox() {
