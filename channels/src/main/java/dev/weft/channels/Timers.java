@@ -114,6 +114,7 @@ public final class Timers {
     /** The one timer thread; started when this class initialises. */
     private static final Thread THREAD = startThread("weft-timers", Timers::loop);
     /** Removes the entries of collected channels as the GC clears them. */
+    @SuppressWarnings("unused") // runs for the life of the JVM
     private static final Thread REAPER = startThread("weft-timers-reaper", Timers::reap);
 
     static {
@@ -599,11 +600,6 @@ public final class Timers {
     /** The timer thread. */
     static Thread threadForTest() {
         return THREAD;
-    }
-
-    /** The reaper thread. */
-    static Thread reaperForTest() {
-        return REAPER;
     }
 
     /**
