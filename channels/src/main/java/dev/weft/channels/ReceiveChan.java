@@ -54,10 +54,10 @@ public interface ReceiveChan<T> extends Iterable<T> {
     /** Whether the channel is closed (values may still be buffered). */
     boolean isClosed();
 
-    /** Elements buffered now (racy, as Go's {@code len}). */
+    /** Elements buffered now (racy, as Go's {@code len}); always 0 for a timer's channel (Go 1.23). */
     int len();
 
-    /** The buffer's capacity; 0 for an unbuffered channel. */
+    /** The buffer's capacity; 0 for an unbuffered channel and for a timer's channel (Go 1.23). */
     int cap();
 
     /**

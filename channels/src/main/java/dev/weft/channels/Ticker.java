@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * Go's {@code *time.Ticker} with Go 1.23 semantics: sends the current time on {@link #c()} every
- * period. A slow receiver misses ticks: at most one tick is pending (the channel's capacity is
- * 1), later ones are dropped, and ticks stay on the original phase.
+ * period. A slow receiver misses ticks: at most one tick is pending, later ones are dropped, and
+ * ticks stay on the original phase. As in Go 1.23, {@code len()} and {@code cap()} of the
+ * channel are 0.
  *
  * <pre>{@code
  * Ticker ticker = Timers.newTicker(Duration.ofSeconds(1));

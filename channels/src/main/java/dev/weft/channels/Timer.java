@@ -36,8 +36,9 @@ public final class Timer {
     }
 
     /**
-     * Go's {@code t.C}: receives the time the timer fired. Capacity 1 (Go 1.23's is unbuffered),
-     * so {@code len()} is 1 while a fired value waits to be received.
+     * Go's {@code t.C}: receives the time the timer fired. As in Go 1.23 (synchronous timer
+     * channels), {@code len()} and {@code cap()} are always 0, and no value fired before a
+     * {@link #stop} or {@link #reset} is received after it.
      *
      * <pre>{@code Instant when = timer.c().receive();}</pre>
      *

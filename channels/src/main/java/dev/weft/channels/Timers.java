@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.internal.Deadlocks;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Go's {@code time} package as channels, with Go 1.23 semantics: {@link #after}, {@link #newTimer},
- * {@link #newTicker} and {@link #afterFunc}.
+ * {@link #newTicker}, {@link #tick} and {@link #afterFunc}.
  *
  * <pre>{@code
  * String r = Select.select(
@@ -31,23 +33,22 @@ import org.slf4j.LoggerFactory;
  * No thread per timer and none per timed select: one shared daemon platform thread,
  * {@code weft-timers}, owns a binary min-heap of entries keyed by deadline
  * ({@link System#nanoTime}). A pending timer costs one heap entry (about 64 bytes) plus its
- * channel (a {@code Chan} of capacity 1, about 130 bytes); insertion and removal are O(log n).
- * Firing never blocks the timer thread: it delivers with {@link Chan#trySend} into the channel of
- * capacity 1, and a func timer's function runs on a new virtual thread.
+ * channel (a {@code Chan} with a buffer of one, about 130 bytes); insertion and removal are
+ * O(log n). Firing never blocks the timer thread: it delivers with {@link Chan#trySend} into the
+ * channel's buffer of one, and a func timer's function runs on a new virtual thread (see
+ * {@link #afterFunc} for which scheduler).
  *
  * <h2>Unreferenced timers (Go 1.23)</h2>
  * As in Go 1.23, a timer or ticker whose channel nobody references any more can be collected
  * even if it was never stopped: the heap entry holds its channel through a weak reference, and
- * the entries of collected channels are removed from the heap (in O(log n) each) the next time
- * a timer is scheduled. So a loop that selects on {@code Timers.after(Duration.ofHours(1))} a
- * million times, with another case always winning, does not keep a million entries for an
- * hour: the heap holds only the entries whose channels the garbage collector has not cleared
- * yet, so its size is bounded by the GC's cadence, not by the loop count. Measured (JDK 25, G1,
- * 2 cores): such a select costs about 0.6 us per iteration; over 6 million iterations in a
- * 128 MB heap the pending count stays between about 50k and 250k (young collections clear most
- * channels, concurrent cycles the rest), and a full GC takes it to 0; with strong references
- * (Go before 1.23) the same loop runs out of a 128 MB heap after about 600k iterations. A
- * stopped or fired timer leaves the heap at once.
+ * a second daemon thread, {@code weft-timers-reaper}, removes the entries of collected channels
+ * from the heap (in O(log n) each) as soon as the garbage collector clears them: no other timer
+ * needs to be scheduled, and an idle program keeps none. So a loop that selects on
+ * {@code Timers.after(Duration.ofHours(1))} a million times, with another case always winning,
+ * does not keep a million entries for an hour: the heap holds only the entries whose channels
+ * the GC has not cleared yet, bounded by the GC's cadence, not by the loop count, and 0 after a
+ * full GC. With strong references (Go before 1.23) the same loop runs out of a 128 MB heap after
+ * about 600k iterations. A stopped or fired timer leaves the heap at once.
  *
  * <p>A thread blocked on a timer's channel keeps the channel reachable (its stack references
  * it), so the value is still delivered: platform threads are GC roots, and the JDK tracks every
@@ -61,14 +62,22 @@ import org.slf4j.LoggerFactory;
  * After {@link Timer#stop}, {@link Timer#reset}, {@link Ticker#stop} or {@link Ticker#reset}
  * returns, no value computed before the call is received from the channel: stop and reset drain
  * the channel's pending value, and they and the timer thread's fire are serialised on the
- * entry's monitor (see {@link Entry}). One difference from Go 1.23, whose timer channels are
- * unbuffered: here {@code cap()} of a timer channel is 1 and {@code len()} is 1 while a value is
- * pending; the value is delivered at fire time (Go 1.23 computes it lazily at receive time).
+ * entry's monitor (see {@link Entry}). As in Go 1.23, whose timer channels are synchronous,
+ * {@code len()} and {@code cap()} of a timer channel are always 0; as in Go's implementation, the
+ * channel still holds the one fired value internally until it is received, stopped or reset.
+ * One difference: the value is the time of the fire (Go 1.23 may compute it at receive time).
+ *
+ * <p>Deadlock detection: the timers pending here (in the heap, or being fired) are reported to
+ * weft's deadlock detector ({@code Deadlocks.addTimerSource}), so, as in Go, no deadlock is
+ * reported while a timer may still wake a blocked thread.
  *
  * <p>Invariants of the heap: {@code heap}, {@code size}, and every entry's {@code when} and
  * {@code heapIndex} are guarded by {@code LOCK}; an entry is in the heap iff its
- * {@code heapIndex >= 0}, and it is at {@code heap[heapIndex]}. Lock order: an entry's monitor,
- * then {@code LOCK}; nothing blocks while holding either.
+ * {@code heapIndex >= 0}, and it is at {@code heap[heapIndex]}. {@code FIRING} counts entries the
+ * timer thread took as due and has not finished firing (incremented under {@code LOCK} before
+ * the entry can leave the heap), so {@code size + FIRING} never drops to 0 between a timer's
+ * removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
+ * while holding either.
  */
 public final class Timers {
     private static final Logger LOG = LoggerFactory.getLogger(Timers.class);
@@ -99,8 +108,14 @@ public final class Timers {
     private static Entry[] heap = new Entry[MIN_CAPACITY];
     private static int size;
 
+    /** Entries taken as due by the timer thread and not yet fired (see the class comment). */
+    private static final AtomicInteger FIRING = new AtomicInteger();
+
     /** The one timer thread; started when this class initialises. */
-    private static final Thread THREAD = startTimerThread();
+    private static final Thread THREAD = startThread("weft-timers", Timers::loop);
+    /** Removes the entries of collected channels as the GC clears them. */
+    @SuppressWarnings("unused") // runs for the life of the JVM
+    private static final Thread REAPER = startThread("weft-timers-reaper", Timers::reap);
 
     static {
         // a thread blocked on a timer's channel is not deadlocked while the timer is pending
@@ -124,8 +139,8 @@ public final class Timers {
      */
     public static ReceiveChan<Instant> after(Duration d) {
         long nanos = toNanos(d);
-        Chan<Instant> ch = Chan.buffered(1);
-        Entry e = new Entry(ch, null, false);
+        Chan<Instant> ch = Chan.timerChannel();
+        Entry e = new Entry(ch, null, false, null);
         reset(e, ch, nanos, 0);
         return ch;
     }
@@ -142,8 +157,8 @@ public final class Timers {
      */
     public static Timer newTimer(Duration d) {
         long nanos = toNanos(d);
-        Chan<Instant> ch = Chan.buffered(1);
-        Timer t = new Timer(new Entry(ch, null, false), ch);
+        Chan<Instant> ch = Chan.timerChannel();
+        Timer t = new Timer(new Entry(ch, null, false, null), ch);
         reset(t.entry, ch, nanos, 0);
         return t;
     }
@@ -162,29 +177,83 @@ public final class Timers {
      */
     public static Ticker newTicker(Duration period) {
         long nanos = tickerPeriod(period, "newTicker");
-        Chan<Instant> ch = Chan.buffered(1);
-        Ticker t = new Ticker(new Entry(ch, null, false), ch);
+        Chan<Instant> ch = Chan.timerChannel();
+        Ticker t = new Ticker(new Entry(ch, null, false, null), ch);
         reset(t.entry, ch, nanos, nanos);
         return t;
     }
 
     /**
-     * Go's {@code time.AfterFunc(d, f)}: runs {@code f} on a new virtual thread
-     * ({@code Thread.ofVirtual().start(f)}) {@code d} from now. The returned timer has no
-     * channel; {@link Timer#stop()} returns true if it stopped {@code f} from being started.
+     * Go's {@code time.Tick(d)}: the channel of a ticker that nobody can stop, for programs that
+     * tick for their whole life. Unlike Go before 1.23, and like Go 1.23, the ticker is collected
+     * (and leaves the heap) once the program no longer references the channel, so it does not
+     * leak. Same ticks as {@link #newTicker}: every {@code d}, the first one {@code d} from now,
+     * at most one pending.
+     *
+     * <pre>{@code
+     * for (Instant now : Timers.tick(Duration.ofSeconds(1))) report(now);   // for now := range time.Tick(time.Second)
+     * }</pre>
+     *
+     * <p>Go returns a nil channel for {@code d <= 0}; so does this method in the only form Java
+     * has for it: a channel on which nothing is ever sent (a receive blocks forever, as on Go's
+     * nil channel, and a select never picks it; {@code len} and {@code cap} are 0). Use
+     * {@link #newTicker} to have a non-positive period rejected instead.
+     *
+     * @param d the period; any value (non-positive: a channel that never receives)
+     * @return the ticks; thread-safe like every channel
+     * @throws NullPointerException if {@code d} is null
+     */
+    public static ReceiveChan<Instant> tick(Duration d) {
+        Objects.requireNonNull(d, "d");
+        if (d.isNegative() || d.isZero()) {
+            return Chan.timerChannel(); // Go's nil: nobody holds it to send, so nothing ever arrives
+        }
+        return newTicker(d).c(); // the entry holds the channel weakly: collected with it
+    }
+
+    /**
+     * Go's {@code time.AfterFunc(d, f)}: starts {@code f} in its own new virtual thread (Go: its
+     * own goroutine) {@code d} from now, at once if {@code d} is not positive. The returned timer
+     * has no channel; {@link Timer#stop()} returns true if it stopped {@code f} from being started.
      *
      * <pre>{@code
      * Timer t = Timers.afterFunc(Duration.ofSeconds(30), () -> log.warn("slow request"));
      * handle(request);
      * t.stop();
      * }</pre>
+     *
+     * <p>Where {@code f} runs is decided by the thread that calls {@code afterFunc}, whatever
+     * {@code d} is: from a virtual thread of a {@link GoScheduler}, on a new virtual thread of
+     * that scheduler ({@link GoScheduler#go}: it counts in its {@code numGoroutine()} and runs
+     * within its gomaxprocs); from any other thread (a platform thread, or a virtual thread of
+     * the JDK's scheduler), on a new virtual thread of the JDK's default scheduler
+     * ({@code Thread.ofVirtual().start(f)}). If that GoScheduler has been shut down when the
+     * timer fires, {@code f} cannot start (as {@code go} would throw) and an error is logged. The
+     * timer holds {@code f} (and the scheduler) until it fires or is stopped.
+     *
+     * @param d when, from now; saturated at about 73 years
+     * @param f what to run; exceptions it throws go to its thread's uncaught-exception handler
+     * @return the timer, thread-safe
+     * @throws NullPointerException if {@code d} or {@code f} is null
      */
     public static Timer afterFunc(Duration d, Runnable f) {
         Objects.requireNonNull(f, "f");
         long nanos = toNanos(d);
-        Timer t = new Timer(new Entry(null, f, false), null);
+        Timer t = new Timer(new Entry(null, f, false, callersScheduler()), null);
         reset(t.entry, null, nanos, 0);
         return t;
+    }
+
+    /** The GoScheduler running the calling virtual thread, or null (then: the JDK's default). */
+    private static GoScheduler callersScheduler() {
+        if (!Thread.currentThread().isVirtual()) {
+            return null;
+        }
+        try {
+            return GoScheduler.current().orElse(null);
+        } catch (IllegalStateException weftUnavailable) {
+            return null; // java.lang not open to weft: then no GoScheduler can be running us
+        }
     }
 
     /**
@@ -193,7 +262,7 @@ public final class Timers {
      */
     static Timer afterFuncOnTimerThread(Duration d, Runnable f) {
         long nanos = toNanos(d);
-        Timer t = new Timer(new Entry(null, f, true), null);
+        Timer t = new Timer(new Entry(null, f, true, null), null);
         reset(t.entry, null, nanos, 0);
         return t;
     }
@@ -254,14 +323,14 @@ public final class Timers {
             }
             if (dueNow) {
                 if (e.func != null) {
-                    run = e.func;
+                    run = e.func; // started below, outside the monitor
                 } else {
                     deliver(ch);
                 }
             }
         }
         if (run != null) {
-            run(run, e.onTimerThread);
+            run(e, run);
         }
         return active;
     }
@@ -295,34 +364,64 @@ public final class Timers {
         }
     }
 
-    private static void run(Runnable f, boolean onTimerThread) {
+    /** Runs a func timer's function: on the timer thread, or on a new virtual thread (see {@link #afterFunc}). */
+    private static void run(Entry e, Runnable f) {
         try {
-            if (onTimerThread) {
+            if (e.onTimerThread) {
                 f.run();
+            } else if (e.scheduler != null) {
+                e.scheduler.go(f);
             } else {
                 Thread.ofVirtual().start(f);
             }
         } catch (Throwable t) {
-            LOG.error("timer function failed to run", t);
+            LOG.error("timer function {} failed to start or run (scheduler {})", f, e.scheduler, t);
         }
     }
 
     // ---- the timer thread -------------------------------------------------------------------
 
-    /** Entries in the heap: timers pending (a collected channel's entry counts until expunged). */
+    /**
+     * Timers pending: entries in the heap (a collected channel's entry counts until reaped) plus
+     * those being fired. What the deadlock detector sees ({@code Deadlocks.pendingTimers}).
+     */
     static int pending() {
         LOCK.lock();
         try {
-            return size;
+            return size + FIRING.get(); // FIRING is raised under LOCK before an entry leaves
         } finally {
             LOCK.unlock();
         }
     }
 
-    private static Thread startTimerThread() {
-        Thread t = Thread.ofPlatform().name("weft-timers").daemon(true).unstarted(Timers::loop);
+    private static Thread startThread(String name, Runnable body) {
+        Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(body);
         t.start();
         return t;
+    }
+
+    /**
+     * The reaper: blocks until the GC clears a timer channel, then removes its entry (and any
+     * other cleared one) from the heap. Go 1.23 makes unreferenced timers collectable at once;
+     * without this, their entries would stay until their deadline or the next schedule.
+     */
+    private static void reap() {
+        for (;;) {
+            try {
+                Reference<? extends Chan<Instant>> r = COLLECTED.remove();
+                LOCK.lock();
+                try {
+                    expungeOne((Entry) r);
+                    expungeLocked();
+                } finally {
+                    LOCK.unlock();
+                }
+            } catch (InterruptedException ignored) {
+                // nobody should interrupt this thread; keep reaping
+            } catch (Throwable t) {
+                LOG.error("timer reaper failed", t);
+            }
+        }
     }
 
     /** Waits for the earliest deadline and fires it; never blocks on anything but LOCK's condition. */
@@ -341,6 +440,7 @@ public final class Timers {
                             long delay = top.when - System.nanoTime();
                             if (delay <= 0) {
                                 due = top;
+                                FIRING.incrementAndGet(); // under LOCK, while still in the heap
                             } else {
                                 ROOT_CHANGED.awaitNanos(delay);
                             }
@@ -356,6 +456,8 @@ public final class Timers {
                 fire(due);
             } catch (Throwable t) {
                 LOG.error("timer fire failed", t);
+            } finally {
+                FIRING.decrementAndGet(); // delivered, or its thread started: visible by itself now
             }
         }
     }
@@ -391,7 +493,7 @@ public final class Timers {
             }
         }
         if (run != null) {
-            run(run, e.onTimerThread);
+            run(e, run);
         }
     }
 
@@ -400,10 +502,13 @@ public final class Timers {
     /** Removes the entries whose channel the GC collected (Go 1.23: unreferenced timers go). */
     private static void expungeLocked() {
         for (Reference<? extends Chan<Instant>> r; (r = COLLECTED.poll()) != null; ) {
-            Entry e = (Entry) r;
-            if (e.heapIndex >= 0) {
-                removeLocked(e);
-            }
+            expungeOne((Entry) r);
+        }
+    }
+
+    private static void expungeOne(Entry e) {
+        if (e.heapIndex >= 0) {
+            removeLocked(e);
         }
     }
 
@@ -515,15 +620,18 @@ public final class Timers {
         final Runnable func;
         /** Run {@link #func} on the timer thread instead of a new virtual thread. */
         final boolean onTimerThread;
+        /** For a func timer: the scheduler to start {@link #func} on; null for the JDK's default. */
+        final GoScheduler scheduler;
         long when;
         int heapIndex = -1;
         long period;
 
-        Entry(Chan<Instant> ch, Runnable func, boolean onTimerThread) {
+        Entry(Chan<Instant> ch, Runnable func, boolean onTimerThread, GoScheduler scheduler) {
             super(WEAK_CHANNELS ? ch : null, WEAK_CHANNELS && ch != null ? COLLECTED : null);
             this.strongChan = WEAK_CHANNELS ? null : ch;
             this.func = func;
             this.onTimerThread = onTimerThread;
+            this.scheduler = scheduler;
         }
 
         /** The channel, or null for a func timer or a collected channel. */

@@ -16,6 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.internal.Deadlocks;
+import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +31,11 @@ import org.junit.jupiter.api.Timeout;
 class TimersTest {
     private static final Duration LONG = Duration.ofSeconds(10);
     private static final Duration HOUR = Duration.ofHours(1);
+
+    /** The value a timer channel holds (0 or 1): its {@code len()} is always 0, as in Go 1.23. */
+    private static int held(ReceiveChan<Instant> c) {
+        return ((Chan<Instant>) c).heldForTest();
+    }
 
     private static long elapsedMillis(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -57,7 +65,7 @@ class TimersTest {
         assertNotNull(Timers.after(Duration.ZERO).tryReceive());
         assertNotNull(Timers.after(Duration.ofMillis(-5)).tryReceive());
         Timer t = Timers.newTimer(Duration.ZERO);
-        assertEquals(1, t.c().len());
+        assertEquals(1, held(t.c()));
         assertFalse(t.pendingForTest(), "a timer due now takes no heap entry");
     }
 
@@ -100,10 +108,10 @@ class TimersTest {
         // stale value is received afterwards.
         Timer t = Timers.newTimer(Duration.ofMillis(10));
         waitPast(Duration.ofMillis(40));
-        assertEquals(1, t.c().len(), "the timer fired");
+        assertEquals(1, held(t.c()), "the timer fired");
         assertFalse(t.pendingForTest(), "a fired timer leaves the heap");
         assertTrue(t.stop());
-        assertEquals(0, t.c().len());
+        assertEquals(0, held(t.c()));
         assertNull(t.c().receive(Duration.ofMillis(100)));
         assertFalse(t.stop());
     }
@@ -129,7 +137,7 @@ class TimersTest {
     void resetAfterFireBeforeReceiveDiscardsTheStaleValue() throws InterruptedException {
         Timer t = Timers.newTimer(Duration.ofMillis(10));
         waitPast(Duration.ofMillis(40));
-        assertEquals(1, t.c().len());
+        assertEquals(1, held(t.c()));
         Instant beforeReset = Instant.now();
         long start = System.nanoTime();
         assertTrue(t.reset(Duration.ofMillis(60)), "Go 1.23: an unreceived timer was still active");
@@ -193,7 +201,7 @@ class TimersTest {
         Ticker ticker = Timers.newTicker(Duration.ofMillis(200));
         try {
             waitPast(Duration.ofMillis(500)); // ticks at 200 and 400 ms: the second is dropped
-            assertEquals(1, ticker.c().len());
+            assertEquals(1, held(ticker.c()));
             assertNotNull(ticker.c().tryReceive());
             assertNull(ticker.c().tryReceive(), "a burst of missed ticks");
             assertNotNull(ticker.c().receive(LONG));
@@ -208,10 +216,10 @@ class TimersTest {
         Ticker ticker = Timers.newTicker(Duration.ofMillis(5));
         try {
             waitPast(Duration.ofMillis(30));
-            assertEquals(1, ticker.c().len());
+            assertEquals(1, held(ticker.c()));
             long start = System.nanoTime();
             ticker.reset(Duration.ofMillis(80));
-            assertEquals(0, ticker.c().len(), "reset drains the pending tick");
+            assertEquals(0, held(ticker.c()), "reset drains the pending tick");
             assertNotNull(ticker.c().receive(LONG));
             assertTrue(elapsedMillis(start) >= 80);
             ticker.stop();
@@ -335,8 +343,8 @@ class TimersTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int pending;
         do {
-            System.gc();
-            Timers.newTimer(HOUR).stop(); // scheduling expunges the entries of collected channels
+            System.gc(); // the reaper removes cleared entries: no other timer is scheduled
+            Thread.onSpinWait();
             pending = Timers.pendingForTest() - before;
         } while (pending > n / 10 && System.nanoTime() < deadline);
         assertTrue(pending <= n / 10, pending + " of " + n + " unreferenced after() entries still pending");
@@ -372,5 +380,113 @@ class TimersTest {
         System.gc();
         Timers.newTimer(HOUR).stop();
         assertNotNull(c.receive(LONG), "the channel is referenced, so the timer still fires");
+    }
+
+    @Test
+    void timerChannelsReportLenAndCapZeroAsInGo123() throws InterruptedException {
+        Timer t = Timers.newTimer(Duration.ZERO);
+        assertEquals(1, held(t.c()), "fired, not received");
+        assertEquals(0, t.c().len(), "Go 1.23: len of a timer channel is 0");
+        assertEquals(0, t.c().cap(), "Go 1.23: cap of a timer channel is 0");
+        ReceiveChan<Instant> a = Timers.after(Duration.ZERO);
+        assertEquals(0, a.len());
+        assertEquals(0, a.cap());
+        Ticker k = Timers.newTicker(HOUR);
+        try {
+            assertEquals(0, k.c().cap());
+        } finally {
+            k.stop();
+        }
+        assertNotNull(a.tryReceive(), "the value is still there to receive");
+    }
+
+    @Test
+    void tickTicksRepeatedly() throws InterruptedException {
+        ReceiveChan<Instant> c = Timers.tick(Duration.ofMillis(5));
+        Instant first = c.receive(LONG);
+        Instant second = c.receive(LONG);
+        assertNotNull(first);
+        assertNotNull(second);
+        assertTrue(second.isAfter(first), first + " then " + second);
+        assertEquals(0, c.cap());
+    }
+
+    @Test
+    void tickWithNonPositivePeriodIsANilChannel() throws InterruptedException {
+        int before = Timers.pendingForTest();
+        for (Duration d : List.of(Duration.ZERO, Duration.ofMillis(-1))) {
+            ReceiveChan<Instant> c = Timers.tick(d);
+            assertNotNull(c, "a channel that never receives, not null");
+            assertNull(c.tryReceive());
+            assertNull(c.receive(Duration.ofMillis(20)), "Go's nil channel never receives");
+            assertEquals(0, c.cap());
+        }
+        assertTrue(Timers.pendingForTest() <= before, "a nil tick took a heap entry");
+        assertThrows(NullPointerException.class, () -> Timers.tick(null));
+    }
+
+    @Test
+    void anUnreferencedTickIsCollectedAndLeavesTheHeap() throws InterruptedException {
+        if (!Timers.WEAK_CHANNELS) {
+            return;
+        }
+        ReceiveChan<Instant> c = Timers.tick(HOUR);
+        WeakReference<ReceiveChan<Instant>> ref = new WeakReference<>(c);
+        int withIt = Timers.pendingForTest();
+        c = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((ref.get() != null || Timers.pendingForTest() >= withIt) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.onSpinWait();
+        }
+        assertNull(ref.get(), "the tick channel is still reachable");
+        assertTrue(Timers.pendingForTest() < withIt, "its entry stayed in the heap");
+    }
+
+    @Test
+    void afterFuncRunsOnTheCallersGoScheduler() throws Exception {
+        try (GoScheduler s = GoScheduler.create(1)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean onIt = new AtomicBoolean();
+            Chan<Timer> made = Chan.buffered(1);
+            s.go(() -> made.trySend(Timers.afterFunc(Duration.ofMillis(10), () -> {
+                onIt.set(GoScheduler.current().orElse(null) == s);
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }))).join();
+            assertNotNull(made.receive(LONG));
+            assertTrue(started.await(10, TimeUnit.SECONDS), "f never ran");
+            assertTrue(onIt.get(), "f did not run on the scheduler of the thread that called afterFunc");
+            assertTrue(s.numGoroutine() >= 1, "f counts as a goroutine of its scheduler");
+            release.countDown();
+        }
+    }
+
+    @Test
+    void afterFuncFromAPlatformThreadRunsOnAJdkVirtualThread() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicBoolean ok = new AtomicBoolean();
+        Timers.afterFunc(Duration.ofMillis(5), () -> {
+            ok.set(Thread.currentThread().isVirtual() && GoScheduler.current().isEmpty());
+            ran.countDown();
+        });
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertTrue(ok.get(), "not a virtual thread of the JDK's default scheduler");
+    }
+
+    @Test
+    void pendingChannelTimersAreVisibleToTheDeadlockDetector() {
+        int before = Deadlocks.pendingTimers();
+        Timer t = Timers.afterFunc(HOUR, () -> { });
+        Timer u = Timers.newTimer(HOUR);
+        assertTrue(Deadlocks.pendingTimers() >= before + 2, "pending timers not reported");
+        t.stop();
+        u.stop();
+        assertTrue(Deadlocks.pendingTimers() <= before, "stopped timers still reported");
     }
 }

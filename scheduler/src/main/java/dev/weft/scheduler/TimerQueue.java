@@ -6,6 +6,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
  * binary min-heap of deadlines. Submitters never lock: they push onto a lock-free stack (the
  * inbox) and wake the thread only when their deadline is earlier than the one it sleeps until.
  *
+ * <p>Memory is bounded by the live timers (Go's {@code deletedTimers} heuristic): most timed
+ * parks end early (the thread is unparked) and the JDK cancels their timer, often long before its
+ * deadline. A cancel drops the timer's task at once (the task references the parked thread) and
+ * counts the cancelled entry; when cancelled entries reach {@value #PURGE_MIN} and more than a
+ * quarter of all entries, the cancel wakes the timer thread (once: {@code purgeWanted}), which
+ * drops them from its inbox and heap. So at most about {@code max(PURGE_MIN, live / 3)}
+ * cancelled entries (~40 bytes each, no task) are held, however long their deadlines.
+ *
  * <p>Invariants:
  * <ul>
  *   <li>Only the timer thread touches the heap ({@code heap}, {@code size}).</li>
@@ -31,10 +40,15 @@ import org.slf4j.LoggerFactory;
  *       sees the new timer, or the submitter sees when the thread will wake and unparks it if
  *       that is too late.</li>
  *   <li>A timer runs at most once and never after a successful cancel: both are one CAS from
- *       {@code PENDING} ({@link Timer#tryFire}, {@link Timer#cancel}). A cancelled timer stays in
- *       the heap until it comes due or a purge drops it (when most of the heap is cancelled).</li>
+ *       {@code PENDING} ({@link Timer#tryFire}, {@link Timer#cancel}). The task is read only by
+ *       the thread whose {@code tryFire} won, and cleared only by the cancel that won.</li>
  *   <li>{@code pending} counts timers neither fired nor cancelled: +1 at schedule, -1 by the CAS
- *       that leaves {@code PENDING}.</li>
+ *       that leaves {@code PENDING}. {@code cancelled} counts cancelled entries not yet dropped:
+ *       +1 by the winning cancel, -1 by the timer thread as it drops one (from the inbox, the
+ *       heap's top, or a purge); each cancelled entry is dropped exactly once.</li>
+ *   <li>No lost purge: a cancel increments {@code cancelled}, then sets {@code purgeWanted} and
+ *       unparks; the timer thread clears {@code purgeWanted}, then drains and reads
+ *       {@code cancelled}. A cancel the thread did not count finds the flag clear and wakes it.</li>
  * </ul>
  */
 final class TimerQueue {
@@ -42,13 +56,20 @@ final class TimerQueue {
 
     /** {@code wakeAt} while the thread parks with no deadline. */
     private static final long NEVER = Long.MAX_VALUE;
-    /** Purge cancelled timers only past this heap size: below it, popping them is cheap enough. */
-    private static final int PURGE_MIN = 256;
+    /**
+     * Cancelled entries the queue may hold before a cancel wakes the timer thread to drop them:
+     * amortises the wake-up (one unpark per this many cancels at most) and bounds the memory of
+     * an idle thread's cancelled timers to this many small objects.
+     */
+    static final int PURGE_MIN = 256;
 
     private final String name;
     private final AtomicReference<Timer> inbox = new AtomicReference<>();
     private final AtomicInteger pending = new AtomicInteger();
+    /** Cancelled entries still in the inbox or the heap: +1 by a cancel, -1 when one is dropped. */
     private final AtomicInteger cancelled = new AtomicInteger();
+    /** A cancel asked the timer thread to drop cancelled entries; cleared by the thread before it looks. */
+    private final AtomicBoolean purgeWanted = new AtomicBoolean();
     private volatile long wakeAt = NEVER;
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -117,6 +138,27 @@ final class TimerQueue {
         return Math.max(0, pending.get());
     }
 
+    /** Cancelled entries not yet dropped by the timer thread (for tests and diagnostics). */
+    int cancelledHeld() {
+        return Math.max(0, cancelled.get());
+    }
+
+    /**
+     * Called by the cancel that won, after counting it ({@code c} cancelled entries now held):
+     * wakes the timer thread to drop them once they are at least {@link #PURGE_MIN} and more
+     * than a quarter of all entries ({@code c > (live + c) / 4}). Never blocks; at most one
+     * unpark per request the thread has not served yet.
+     */
+    private void cancelled(int c) {
+        if (c < PURGE_MIN || 3L * c <= pending.get() || purgeWanted.get() || !purgeWanted.compareAndSet(false, true)) {
+            return;
+        }
+        Thread th = thread;
+        if (th != null) {
+            LockSupport.unpark(th);
+        }
+    }
+
     /** The timer thread, or null before the first timer. */
     Thread thread() {
         return thread;
@@ -126,13 +168,14 @@ final class TimerQueue {
 
     private void run() {
         while (!stopped) {
+            beginRound();
             drainInbox();
             fireExpired(System.nanoTime());
-            purgeIfMostlyCancelled();
+            purgeIfManyCancelled();
             long next = size == 0 ? NEVER : heap[0].deadline;
             wakeAt = next;
-            if (inbox.get() != null || stopped) {
-                continue; // a timer came in before wakeAt was published: look again
+            if (inbox.get() != null || stopped || purgeRequested()) {
+                continue; // a timer or a purge request came in before wakeAt was published: look again
             }
             if (next == NEVER) {
                 LockSupport.park(this);
@@ -144,6 +187,22 @@ final class TimerQueue {
             }
             Thread.interrupted(); // nobody should interrupt us; never let it turn park into a spin
         }
+    }
+
+    /** Clears the purge request before the thread looks: a cancel counted after this asks again. */
+    void beginRound() {
+        purgeWanted.set(false);
+    }
+
+    /** Whether a cancel asked for a purge since {@link #beginRound}: then do not park. */
+    boolean purgeRequested() {
+        return purgeWanted.get();
+    }
+
+    /** For the jcstress test: {@code n} cancelled entries held, and a purge request standing or not. */
+    void presetForTest(int n, boolean purgeRequested) {
+        cancelled.set(n);
+        purgeWanted.set(purgeRequested);
     }
 
     private void drainInbox() {
@@ -164,11 +223,12 @@ final class TimerQueue {
     private void fireExpired(long now) {
         while (size > 0 && heap[0].deadline - now <= 0) {
             Timer t = poll();
-            if (t.tryFire()) {
+            Runnable task = t.tryFire();
+            if (task != null) {
                 try {
-                    t.task.run();
+                    task.run();
                 } catch (Throwable e) {
-                    log.error("{}: timer task {} threw", name, t.task, e);
+                    log.error("{}: timer task {} threw", name, task, e);
                 }
             } else {
                 cancelled.decrementAndGet();
@@ -176,9 +236,15 @@ final class TimerQueue {
         }
     }
 
-    private void purgeIfMostlyCancelled() {
+    /**
+     * Drops the cancelled entries of the heap when they are more than a quarter of it (Go's
+     * {@code adjusttimers} after {@code deletedTimers > len/4}): O(size), so amortised O(1) per
+     * cancelled entry. Below {@link #PURGE_MIN} heap entries it waits for a cancel's request:
+     * the memory held is small, and the entries are dropped as they reach the top anyway.
+     */
+    private void purgeIfManyCancelled() {
         int c = cancelled.get();
-        if (size < PURGE_MIN || c < size / 2) {
+        if (size == 0 || 4L * c <= size || (size < PURGE_MIN && c < PURGE_MIN)) {
             return;
         }
         int kept = 0;
@@ -264,7 +330,8 @@ final class TimerQueue {
             }
         }
 
-        final Runnable task;
+        /** What to run; null once cancelled (it references the parked thread: let it go at once). */
+        private Runnable task;
         final long deadline;
         private final TimerQueue queue;
         @SuppressWarnings("unused") private volatile int state;
@@ -277,20 +344,27 @@ final class TimerQueue {
             this.queue = queue;
         }
 
-        /** PENDING to FIRED; true if this call may run the task. */
-        boolean tryFire() {
+        /** PENDING to FIRED; the task if this call won and may run it, else null. */
+        Runnable tryFire() {
             if (STATE.compareAndSet(this, PENDING, FIRED)) {
                 queue.pending.decrementAndGet();
-                return true;
+                Runnable r = task; // the cancel lost: it never clears task
+                assert r != null;
+                return r;
             }
-            return false;
+            return null;
         }
 
+        /**
+         * PENDING to CANCELLED. Drops the task and counts the entry for the timer thread to drop.
+         * Callable from any thread, virtual threads included: lock-free, never blocks.
+         */
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                task = null; // tryFire lost: nobody reads it any more
                 queue.pending.decrementAndGet();
-                queue.cancelled.incrementAndGet();
+                queue.cancelled(queue.cancelled.incrementAndGet());
                 return true;
             }
             return false;

@@ -1,0 +1,55 @@
+package dev.weft.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11 part 2: memory held by timers is proportional to the live ones. Runs
+ * {@link TimerMemoryMain} in a child JVM with a 64 MB heap: 300k one-hour receives that end early
+ * (timed parks, cancelled), then 10^6 selects on a one-hour {@code after} that loses.
+ */
+class TimerMemoryTest {
+
+    @Test
+    void earlyEndedWaitsAndUnreferencedAftersHoldNoMemory() throws Exception {
+        String out = runChild("300000", "1000000");
+        long growthKb = number(out, "heapGrowthKB");
+        assertTrue(growthKb < 4096, "heap grew by " + growthKb + " KB after 300k early-ended receives:\n" + out);
+        long left = number(out, "afterEntriesLeft");
+        assertTrue(left < 1000, left + " heap entries of collected after() channels left, no timer scheduled since:\n" + out);
+    }
+
+    private static String runChild(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Xmx64m", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+                TimerMemoryMain.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not exit");
+        String out = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("done"), out);
+        return out;
+    }
+
+    private static long number(String out, String key) {
+        Matcher m = Pattern.compile(key + "=(-?\\d+)").matcher(out);
+        assertTrue(m.find(), key + " not printed:\n" + out);
+        return Long.parseLong(m.group(1));
+    }
+}
