@@ -50,7 +50,7 @@ final class Carrier extends Thread {
     /** Set under the scheduler lock when an idle spare leaves; it was counted out then. */
     boolean retired;
     private volatile int state = FREE;
-    /** Its Linux TID, set first thing in {@link #run} ({@link ThreadStates#NO_TID} until then or where unknown): for sysmon. */
+    /** Its Linux TID for sysmon, set first thing in {@link #run}; {@link ThreadStates#NO_TID} until then or if unknown. */
     volatile int tid = ThreadStates.NO_TID;
 
     Processor p;

@@ -202,10 +202,10 @@ final class Sysmon implements Runnable {
      * rule</b>: the P of carrier C goes to another carrier when all of these hold:
      * <ol>
      *   <li>the P's run tick and carrier have not changed, C inside one task, for the hand-off
-     *       threshold T ({@code -Dweft.handoff}); only such Ps are candidates, and only for them
-     *       does sysmon read the CPU clock or {@code /proc};</li>
+     *       threshold T ({@code -Dweft.handoff});</li>
      *   <li>over the last window, from a first sample once the P was stuck T/2 to a second at
-     *       least T/2 later, C used less than {@value #BLOCKED_CPU_PERCENT}% of a CPU;</li>
+     *       least T/2 later, C used less than {@value #BLOCKED_CPU_PERCENT}% of a CPU (only Ps
+     *       stuck T/2 are sampled: sysmon reads the CPU clock and {@code /proc} for no other);</li>
      *   <li>C's Linux thread state ({@link ThreadStates}) was not {@code R} (runnable) at either
      *       end of the window: a carrier starved of CPU on an oversubscribed machine is runnable,
      *       not blocked, and more carriers would only make the overload worse. Two samples T/2
@@ -215,7 +215,10 @@ final class Sysmon implements Runnable {
      *   <li>work waits, on the P's queue or the global one.</li>
      * </ol>
      * A computing carrier keeps its P: more carriers than Ps on CPU-bound work would only share
-     * the same cores. The window then starts again from the second sample.
+     * the same cores. Each window starts where the last one ended. What is left: a carrier that
+     * really sleeps through both samples while inside a task (a long wait on a monitor whose
+     * holder is starved, a GC pause longer than T/2) is handed off too; its spare carrier exits
+     * after the keep-alive.
      */
     private boolean retakeBlocked(long now) {
         long threshold = settings.handoffNanos();
@@ -259,6 +262,12 @@ final class Sysmon implements Runnable {
             sample(w, c, now); // the end of this window, the start of the next
             if (isBlocked(cpuBefore, w.cpuAt, window, stateBefore, w.stateAt)
                     && workWaits(p) && sched.retake(p, tick, stuck)) {
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: P{} of {} stuck {} us: {} us of CPU in the last {} us, thread state {} then {}"
+                                    + " (0 R, 1 S/D, 2 unknown)", sched.name, i, c.getName(), stuck / 1000,
+                            cpuBefore < 0 || w.cpuAt < 0 ? -1 : (w.cpuAt - cpuBefore) / 1000, window / 1000,
+                            stateBefore, w.stateAt);
+                }
                 restart(w, tick, null, now);
                 acted = true;
             }
