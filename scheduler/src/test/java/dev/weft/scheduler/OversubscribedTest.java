@@ -22,12 +22,16 @@ import org.junit.jupiter.api.Timeout;
  * is not blocked, so sysmon must not hand its P on and multiply carriers; a truly blocked one
  * still loses its P. The overload is platform threads spinning beside the scheduler, enough
  * that on 2 cores each carrier gets well under 10% of a CPU (the CPU-time rule alone then
- * calls every carrier blocked: 39 hand-offs and 41 carriers in 3 s before the state rule).
+ * calls every carrier blocked: 17 to 39 hand-offs and 19 to 41 carriers in 3 s before the state
+ * rule).
  */
 @Timeout(120)
 class OversubscribedTest {
     /** 24 spinning threads and 2 carriers on 2 cores: about 8% of a CPU each. */
     static final int HOGS = 24;
+
+    /** Hand-offs allowed where carriers compute: one is seen now and then (see the resize test). */
+    static final int MAX_TRUE_BLOCKS = 3;
 
     /** Platform threads that burn CPU until closed. */
     static final class Hogs implements AutoCloseable {
@@ -157,7 +161,7 @@ class OversubscribedTest {
     /**
      * The issue's scenario: resizing 100, 4, 6, then to random sizes while busy on an
      * overloaded machine. Carriers started for a large size stay (idle, for the keep-alive), but
-     * none may be added by hand-offs of computing carriers (before: 33 to 137 hand-offs).
+     * none may be added by hand-offs of computing carriers.
      */
     @Test
     void resizingWhileBusyKeepsCarriersBounded() throws Exception {
@@ -185,13 +189,13 @@ class OversubscribedTest {
             }
             SchedulerStats at = s.stats();
             stopAll(stop, workers);
-            // a carrier can truly block for a while under this load (on a monitor whose holder is
-            // starved of CPU): a few hand-offs are fair, one per computing carrier is not
-            assertTrue(at.handoffs() <= 3, "hand-offs of computing carriers: " + at);
-            // with sizes up to 8, new carriers come only for Ps in use or retiring, or hand-offs
-            long bound = Math.max(afterBig, 2L * largest) + at.handoffs();
+            // with sizes up to 8, new carriers come only for Ps in use or retiring, or for the few
+            // carriers that truly block a while under this load (on a monitor or a JVM lock whose
+            // holder is starved of CPU): before the state rule, 21 to 23 against 8 to 11
+            long bound = Math.max(afterBig, 2L * largest) + MAX_TRUE_BLOCKS;
             assertTrue(maxCarriers <= bound, maxCarriers + " carriers > " + bound + " (after 100/4/6: "
                     + afterBig + "): " + at);
+            assertTrue(at.handoffs() <= MAX_TRUE_BLOCKS, "hand-offs of computing carriers (before: 82 to 197): " + at);
         }
     }
 }
