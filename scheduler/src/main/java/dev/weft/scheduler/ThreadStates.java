@@ -75,6 +75,7 @@ final class ThreadStates {
      * fields 3 on can't contain.
      */
     static int parseState(ByteBuffer line, int length) {
+        assert length >= 0 && length <= line.limit() : length + " bytes of " + line.limit();
         int close = -1;
         for (int i = length - 1; i >= 0; i--) {
             if (line.get(i) == ')') {
@@ -97,12 +98,10 @@ final class ThreadStates {
      * allocate nothing. Closed by sysmon when the carrier leaves the P it watches.
      */
     static final class Stat implements AutoCloseable {
-        private final int tid;
         private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES);
         private FileChannel channel; // null once closed or when unreadable
 
-        private Stat(int tid, FileChannel channel) {
-            this.tid = tid;
+        private Stat(FileChannel channel) {
             this.channel = channel;
         }
 
@@ -117,14 +116,10 @@ final class ThreadStates {
                 return null;
             }
             try {
-                return new Stat(tid, FileChannel.open(file, StandardOpenOption.READ));
+                return new Stat(FileChannel.open(file, StandardOpenOption.READ));
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 return null;
             }
-        }
-
-        int tid() {
-            return tid;
         }
 
         /**
