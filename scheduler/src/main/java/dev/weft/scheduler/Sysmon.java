@@ -209,16 +209,17 @@ final class Sysmon implements Runnable {
      *   <li>C's Linux thread state ({@link ThreadStates}) was not {@code R} (runnable) at either
      *       end of the window: a carrier starved of CPU on an oversubscribed machine is runnable,
      *       not blocked, and more carriers would only make the overload worse. Two samples T/2
-     *       apart, both asleep ({@code S}/{@code D}), rule out a short futex wait or a GC pause
-     *       caught by one unlucky look. Where the state can't be read (not Linux, TID unknown,
+     *       apart, both asleep ({@code S}/{@code D}), rule out a short futex wait or safepoint
+     *       caught by one unlucky look (sysmon, a Java thread, can't sample twice in one
+     *       safepoint). Where the state can't be read (not Linux, TID unknown,
      *       thread gone) this condition is left out: the CPU-time rule alone decides;</li>
      *   <li>work waits, on the P's queue or the global one.</li>
      * </ol>
      * A computing carrier keeps its P: more carriers than Ps on CPU-bound work would only share
      * the same cores. Each window starts where the last one ended. What is left: a carrier that
-     * really sleeps through both samples while inside a task (a long wait on a monitor whose
-     * holder is starved, a GC pause longer than T/2) is handed off too; its spare carrier exits
-     * after the keep-alive.
+     * really sleeps through both samples while inside a task (a long wait for a monitor or JVM
+     * lock whose holder is starved of CPU: seen now and then under heavy overload, in the mount
+     * of a virtual thread) is handed off too; its spare carrier exits after the keep-alive.
      */
     private boolean retakeBlocked(long now) {
         long threshold = settings.handoffNanos();
