@@ -50,6 +50,8 @@ final class Carrier extends Thread {
     /** Set under the scheduler lock when an idle spare leaves; it was counted out then. */
     boolean retired;
     private volatile int state = FREE;
+    /** Its Linux TID for sysmon, set first thing in {@link #run}; {@link ThreadStates#NO_TID} until then or if unknown. */
+    volatile int tid = ThreadStates.NO_TID;
 
     Processor p;
     volatile Processor nextp;
@@ -71,6 +73,7 @@ final class Carrier extends Thread {
 
     @Override
     public void run() {
+        tid = ThreadStates.currentTid();
         try {
             if (!acquireNextp(Long.MAX_VALUE)) { // a new carrier: startm handed it a P already
                 return;

@@ -628,7 +628,7 @@ final class CarrierScheduler implements Executor {
             assert mayTakeLock();
             blocked = p.carrier;
             if (terminated || p.status != Processor.RUNNING || blocked == null
-                    || p.runtick != runtick) {
+                    || p.runtick != runtick || p.id >= gomaxprocs) { // a resize removed it: no carrier for it
                 return false;
             }
             // a carrier must be at hand before the P is taken: taking it can't be undone

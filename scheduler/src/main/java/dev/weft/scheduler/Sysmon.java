@@ -51,9 +51,10 @@ final class Sysmon implements Runnable {
     /** Go 1.25 re-reads the CPU limit at most once a second; sysmon also looks for JMX then. */
     static final long CPU_LIMIT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
-     * A carrier stuck in one task counts as blocked when it used less than this share of one CPU
-     * over the window: a blocked thread uses about none, a computing one close to all of it,
-     * even on a busy machine where it gets only part of a core.
+     * A carrier stuck in one task counts as blocked only if it used less than this share of one
+     * CPU over the window: a blocked thread uses about none, a computing one most of it. Not
+     * enough alone: on an oversubscribed machine a runnable carrier can get less than this too,
+     * so where Linux shows thread states they must say asleep as well ({@link #retakeBlocked}).
      */
     static final int BLOCKED_CPU_PERCENT = 10;
 
@@ -80,13 +81,22 @@ final class Sysmon implements Runnable {
     private long nextCpuCheck;
     private int lastCpuLimit;
 
-    /** sysmon's memory of one P: the last run tick seen, since when, and the carrier's CPU time. */
+    /**
+     * sysmon's memory of one P (Go's sysmontick): the last run tick and carrier seen, since when,
+     * and the current sampling window of the blocked rule ({@link #retakeBlocked}): when it
+     * began, the carrier's CPU time then, and what its thread state was then.
+     */
     private static final class Watch {
         int runtick;
         long since;
         Carrier carrier;
-        long cpuAt = -1;
-        long cpuWhen;
+        /** When the window began (System.nanoTime), or -1: no window yet. */
+        long windowStart = -1;
+        long cpuAt;
+        /** {@link ThreadStates#RUNNABLE}, {@link ThreadStates#ASLEEP} or {@link ThreadStates#UNKNOWN}. */
+        int stateAt;
+        /** The carrier's open stat file while it is a candidate; null otherwise or where unreadable. */
+        ThreadStates.Stat stat;
     }
 
     Sysmon(CarrierScheduler sched, IntSupplier cpuLimit) {
@@ -165,6 +175,7 @@ final class Sysmon implements Runnable {
             }
             LockSupport.parkNanos(this, delay);
         }
+        forgetRemovedPs(0); // the scheduler ended: close every stat file
     }
 
     /** Every P idle: sleep until the next due check, or until {@link #wake}. */
@@ -187,19 +198,38 @@ final class Sysmon implements Runnable {
     // ---- retake ---------------------------------------------------------------------------
 
     /**
-     * Go's {@code retake}, for the blocking case only (Java can't preempt): a P whose run tick
-     * has not moved for the hand-off threshold, while its carrier used less than
-     * {@value #BLOCKED_CPU_PERCENT}% of a CPU and work waits (on its queue or the global one),
-     * goes to another carrier. A computing carrier keeps its P: more carriers than Ps on
-     * CPU-bound work would only share the same cores.
+     * Go's {@code retake}, for the blocking case only (Java can't preempt). <b>sysmon's blocked
+     * rule</b>: the P of carrier C goes to another carrier when all of these hold:
+     * <ol>
+     *   <li>the P's run tick and carrier have not changed, C inside one task, for the hand-off
+     *       threshold T ({@code -Dweft.handoff});</li>
+     *   <li>over the last window, from a first sample once the P was stuck T/2 to a second at
+     *       least T/2 later, C used less than {@value #BLOCKED_CPU_PERCENT}% of a CPU (only Ps
+     *       stuck T/2 are sampled: sysmon reads the CPU clock and {@code /proc} for no other);</li>
+     *   <li>C's Linux thread state ({@link ThreadStates}) was not {@code R} (runnable) at either
+     *       end of the window: a carrier starved of CPU on an oversubscribed machine is runnable,
+     *       not blocked, and more carriers would only make the overload worse. Two samples T/2
+     *       apart, both asleep ({@code S}/{@code D}), rule out a short futex wait or safepoint
+     *       caught by one unlucky look (sysmon, a Java thread, can't sample twice in one
+     *       safepoint). Where the state can't be read (not Linux, TID unknown,
+     *       thread gone) this condition is left out: the CPU-time rule alone decides;</li>
+     *   <li>work waits, on the P's queue or the global one.</li>
+     * </ol>
+     * A computing carrier keeps its P: more carriers than Ps on CPU-bound work would only share
+     * the same cores. Each window starts where the last one ended. What is left: a carrier that
+     * really sleeps through both samples while inside a task (a long wait for a monitor or JVM
+     * lock whose holder is starved of CPU: seen now and then under heavy overload, in the mount
+     * of a virtual thread) is handed off too; its spare carrier exits after the keep-alive.
      */
     private boolean retakeBlocked(long now) {
         long threshold = settings.handoffNanos();
+        int n = sched.gomaxprocs();
+        forgetRemovedPs(n);
         if (threshold == 0) {
             return false;
         }
+        long half = threshold / 2;
         boolean acted = false;
-        int n = sched.gomaxprocs();
         for (int i = 0; i < n; i++) {
             Processor p = sched.processor(i);
             if (p == null) {
@@ -213,34 +243,84 @@ final class Sysmon implements Runnable {
             Carrier c = p.carrier; // racy: re-checked under the lock by retake
             if (tick != w.runtick || c != w.carrier || p.status != Processor.RUNNING
                     || c == null || c.state() != Carrier.IN_TASK) {
-                w.runtick = tick;
-                w.carrier = c;
-                w.since = now;
-                w.cpuAt = -1;
-                continue;
-            }
-            if (w.cpuAt < 0) {
-                w.cpuAt = cpuTime(c);
-                w.cpuWhen = now;
+                restart(w, tick, c, now);
                 continue;
             }
             long stuck = now - w.since;
-            long window = now - w.cpuWhen;
-            if (stuck < threshold || window < threshold / 2) {
+            if (stuck < half) {
+                continue; // not a candidate yet
+            }
+            if (w.windowStart < 0) {
+                sample(w, c, now);
                 continue;
             }
-            long cpu = cpuTime(c);
-            boolean blocked = cpu < 0 || (cpu - w.cpuAt) * 100 < window * BLOCKED_CPU_PERCENT;
-            w.cpuAt = cpu;
-            w.cpuWhen = now;
-            if (blocked && workWaits(p) && sched.retake(p, tick, stuck)) {
-                w.since = now;
-                w.cpuAt = -1;
-                w.carrier = null;
+            long window = now - w.windowStart;
+            if (stuck < threshold || window < half) {
+                continue;
+            }
+            long cpuBefore = w.cpuAt;
+            int stateBefore = w.stateAt;
+            sample(w, c, now); // the end of this window, the start of the next
+            if (isBlocked(cpuBefore, w.cpuAt, window, stateBefore, w.stateAt)
+                    && workWaits(p) && sched.retake(p, tick, stuck)) {
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: P{} of {} stuck {} us: {} us of CPU in the last {} us, thread state {} then {}"
+                                    + " (0 R, 1 S/D, 2 unknown)", sched.name, i, c.getName(), stuck / 1000,
+                            cpuBefore < 0 || w.cpuAt < 0 ? -1 : (w.cpuAt - cpuBefore) / 1000, window / 1000,
+                            stateBefore, w.stateAt);
+                }
+                restart(w, tick, null, now);
                 acted = true;
             }
         }
         return acted;
+    }
+
+    /**
+     * Points 2 and 3 of the blocked rule ({@link #retakeBlocked}) for one window of
+     * {@code windowNanos}: CPU time {@code cpuBefore} to {@code cpuAfter} (-1: no CPU clock, so
+     * it doesn't count), thread state at either end.
+     */
+    static boolean isBlocked(long cpuBefore, long cpuAfter, long windowNanos, int stateBefore, int stateAfter) {
+        if (stateBefore == ThreadStates.RUNNABLE || stateAfter == ThreadStates.RUNNABLE) {
+            return false; // running, or starved of CPU: not blocked
+        }
+        return cpuBefore < 0 || cpuAfter < 0 || (cpuAfter - cpuBefore) * 100 < windowNanos * BLOCKED_CPU_PERCENT;
+    }
+
+    /** Starts the window: the carrier's CPU time and thread state now (opening its stat file once). */
+    private static void sample(Watch w, Carrier c, long now) {
+        if (w.stat == null) {
+            w.stat = ThreadStates.Stat.open(c.tid); // null without a TID or /proc: UNKNOWN below
+        }
+        w.stateAt = w.stat == null ? ThreadStates.UNKNOWN : w.stat.state();
+        w.cpuAt = cpuTime(c);
+        w.windowStart = now;
+    }
+
+    /** The P moved on (or changed hands): watch it afresh. */
+    private static void restart(Watch w, int tick, Carrier c, long now) {
+        w.runtick = tick;
+        w.carrier = c;
+        w.since = now;
+        w.windowStart = -1;
+        closeStat(w);
+    }
+
+    private static void closeStat(Watch w) {
+        if (w.stat != null) {
+            w.stat.close();
+            w.stat = null;
+        }
+    }
+
+    /** Ps at or above {@code n} were removed by a resize: let go of their carriers' stat files. */
+    private void forgetRemovedPs(int n) {
+        for (int i = n; i < watches.length && watches[i] != null; i++) {
+            if (watches[i].stat != null || watches[i].carrier != null) {
+                restart(watches[i], watches[i].runtick, null, 0);
+            }
+        }
     }
 
     private boolean workWaits(Processor p) {

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
  * with a default.
  *
  * @param handoffNanos     {@value #HANDOFF_PROPERTY}: how long a P may go without scheduling
- *                         progress, its carrier not using the CPU, while work waits, before
- *                         sysmon hands it to another carrier; 0 turns hand-offs off
+ *                         progress, its carrier blocked (asleep where Linux shows thread states,
+ *                         and not using the CPU: sysmon's blocked rule, {@link Sysmon}), while
+ *                         work waits, before sysmon hands it to another carrier; 0 turns
+ *                         hand-offs off
  * @param maxThreads       {@value #MAX_THREADS_PROPERTY}: the most carriers at once
  * @param schedtraceMillis {@value #SCHEDTRACE_PROPERTY}: the period of the schedtrace line; 0 is off
  * @param scheddetail      {@value #SCHEDDETAIL_PROPERTY}: a line per P and per carrier too
@@ -31,9 +33,9 @@ record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, 
 
     /**
      * Go's sysmon retakes a P stuck in a syscall after 20 us to 10 ms; a blocked Java carrier
-     * can't be told from a long computation by the clock alone, so weft waits longer (and
-     * checks the carrier's CPU time): 20 ms is a few time slices, short enough that a stalled
-     * gomaxprocs=1 program still answers well within a second.
+     * can't be told from a long computation by the clock alone, so weft waits longer (and checks
+     * the carrier's thread state and CPU time): 20 ms is a few time slices, short enough that a
+     * stalled gomaxprocs=1 program still answers well within a second.
      */
     static final long DEFAULT_HANDOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Go's default for debug.SetMaxThreads. */
