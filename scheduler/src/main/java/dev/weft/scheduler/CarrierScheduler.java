@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
  *   <li>No lost wake-up (Go's spinning protocol): a submitter makes its task visible, then reads
  *       {@code npidle} and {@code nmspinning} ({@link #wakep}); a carrier that gives up its P puts
  *       the P on the idle list (npidle++), then, if it was spinning, decrements
- *       {@code nmspinning} and re-checks every run queue before parking. Either the submitter
- *       sees an idle P and nobody spinning and starts a carrier, or the carrier sees the task.</li>
+ *       {@code nmspinning} and re-checks every run queue before parking; if it was not, it
+ *       re-checks the global queue, the one a thread without a P puts to, lock-free (Go takes
+ *       {@code sched.lock} for that put; here the two volatile writes and the two reads after
+ *       them are a Dekker pair). Either the submitter sees an idle P and nobody spinning and
+ *       starts a carrier, or the carrier sees the task. The same holds wherever a P goes idle
+ *       ({@link #handOffForBlocking} looks at the queues after {@code pidleput}).</li>
  *   <li>At most one carrier is woken per submission, and only when nobody spins; a spinning
  *       carrier that finds work wakes the next one ({@link #resetSpinning}).</li>
  *   <li>Spinning carriers are at most half the busy Ps ({@code 2*nmspinning < gomaxprocs-npidle}).</li>
@@ -421,6 +425,10 @@ final class CarrierScheduler implements Executor {
                 if (workAnywhere() && reacquireSpinning(c)) {
                     continue;
                 }
+            } else if (!runq.isEmpty() && reacquireP(c)) {
+                // a put from outside (lock-free) after our look under the lock may have read
+                // npidle before pidleput raised it, and so woken nobody: see the class invariant
+                continue;
             }
             if (!stopm(c)) {
                 return null;
@@ -668,8 +676,10 @@ final class CarrierScheduler implements Executor {
                     m = carrierFor(p, false);
                 }
                 if (m == null) {
-                    wake = !p.runq.isEmpty() || !runq.isEmpty(); // only past -Dweft.maxthreads
                     pidleput(p);
+                    // looked at after pidleput, as findRunnable does: a put from outside that read
+                    // npidle before it woke nobody (and only past -Dweft.maxthreads, local work)
+                    wake = !p.runq.isEmpty() || !runq.isEmpty();
                 }
             } // else sysmon handed it on already
             c.p = null;
