@@ -47,7 +47,7 @@ import java.util.concurrent.ThreadFactory;
  * of the scheduler), closes channels, stops timers and starts virtual threads.
  */
 public abstract sealed class Context
-        permits Context.Background, Context.ValueContext, Context.WithoutCancel, CancelContext {
+        permits Context.NeverCancelled, Context.ValueContext, CancelContext {
     /** Go's {@code context.Canceled}: "context canceled". Shared, stackless; compare with {@code ==}. */
     public static final ContextException CANCELED = new ContextException("context canceled", false);
 
@@ -377,11 +377,43 @@ public abstract sealed class Context
     /** The nearest cancellable context on the path to the root (this one included), or null. */
     abstract CancelContext nearestCancel();
 
-    /** {@link #background()}. */
-    static final class Background extends Context {
+    /**
+     * A context that is never cancelled and has no deadline: {@link #background()},
+     * {@link #todo()}, and (with a parent for its values) {@link #withoutCancel}.
+     */
+    static sealed class NeverCancelled extends Context permits Background, WithoutCancel {
         /** Never closed, never sent on: nobody outside this class holds it as a SendChan. */
         static final Chan<Void> NEVER = Chan.unbuffered();
 
+        @Override
+        public final ReceiveChan<Void> done() {
+            return NEVER;
+        }
+
+        @Override
+        public final ContextException err() {
+            return null;
+        }
+
+        @Override
+        public final Optional<Instant> deadline() {
+            return Optional.empty();
+        }
+
+        @Override
+        Context parent() {
+            return null;
+        }
+
+        /** Null: children of a never-cancelled context find no cancellable ancestor and never register above it. */
+        @Override
+        final CancelContext nearestCancel() {
+            return null;
+        }
+    }
+
+    /** {@link #background()} and {@link #todo()}. */
+    static final class Background extends NeverCancelled {
         static final Background INSTANCE = new Background("Context.background()");
         static final Background TODO = new Background("context.TODO");
 
@@ -392,41 +424,13 @@ public abstract sealed class Context
         }
 
         @Override
-        public ReceiveChan<Void> done() {
-            return NEVER;
-        }
-
-        @Override
-        public ContextException err() {
-            return null;
-        }
-
-        @Override
-        public Optional<Instant> deadline() {
-            return Optional.empty();
-        }
-
-        @Override
-        Context parent() {
-            return null;
-        }
-
-        @Override
-        CancelContext nearestCancel() {
-            return null;
-        }
-
-        @Override
         public String toString() {
             return name;
         }
     }
 
-    /**
-     * {@link #withoutCancel}: the parent's values, none of its cancellation. Its children find no
-     * cancellable ancestor ({@link #nearestCancel()} is null), so they never register above it.
-     */
-    static final class WithoutCancel extends Context {
+    /** {@link #withoutCancel}: the parent's values, none of its cancellation. */
+    static final class WithoutCancel extends NeverCancelled {
         private final Context parent;
 
         WithoutCancel(Context parent) {
@@ -434,28 +438,8 @@ public abstract sealed class Context
         }
 
         @Override
-        public ReceiveChan<Void> done() {
-            return Background.NEVER;
-        }
-
-        @Override
-        public ContextException err() {
-            return null;
-        }
-
-        @Override
-        public Optional<Instant> deadline() {
-            return Optional.empty();
-        }
-
-        @Override
         Context parent() {
             return parent;
-        }
-
-        @Override
-        CancelContext nearestCancel() {
-            return null;
         }
 
         @Override

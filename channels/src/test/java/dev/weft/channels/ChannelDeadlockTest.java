@@ -1,11 +1,9 @@
 package dev.weft.channels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,22 +16,16 @@ import org.junit.jupiter.api.Test;
 class ChannelDeadlockTest {
 
     private static String child(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path")));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not exit");
-        String output = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), output);
-        assertTrue(output.contains("done"), output);
-        return output;
+        List<String> flags = new ArrayList<>();
+        int i = 0;
+        while (args[i].startsWith("-")) {
+            flags.add(args[i++]);
+        }
+        Class<?> main = Class.forName(args[i]);
+        String out = ChildJvm.run(main, flags, Duration.ofSeconds(60),
+                java.util.Arrays.copyOfRange(args, i + 1, args.length));
+        assertTrue(out.contains("done"), out);
+        return out;
     }
 
     @Test

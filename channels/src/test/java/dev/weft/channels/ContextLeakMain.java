@@ -1,14 +1,9 @@
 package dev.weft.channels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,21 +24,7 @@ public final class ContextLeakMain {
 
     /** Runs this main in a child JVM with {@code -Xmx64m}; returns its output (exit 0 asserted). */
     static String runChild(int n) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Xmx64m", "-ea", "-cp", System.getProperty("java.class.path"),
-                ContextLeakMain.class.getName(), Integer.toString(n)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not exit");
-        String output = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), output);
-        return output;
+        return ChildJvm.run(ContextLeakMain.class, List.of("-Xmx64m", "-ea"), Duration.ofSeconds(120), Integer.toString(n));
     }
 
     public static void main(String[] args) {

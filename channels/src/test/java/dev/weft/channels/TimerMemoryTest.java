@@ -1,12 +1,9 @@
 package dev.weft.channels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,21 +25,7 @@ class TimerMemoryTest {
     }
 
     private static String runChild(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Xmx64m", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
-                TimerMemoryMain.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not exit");
-        String out = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.run(TimerMemoryMain.class, List.of("-Xmx64m", "-XX:+UseG1GC"), Duration.ofSeconds(120), args);
         assertTrue(out.contains("done"), out);
         return out;
     }
