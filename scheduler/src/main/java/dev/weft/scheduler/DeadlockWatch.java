@@ -1,13 +1,9 @@
 package dev.weft.scheduler;
 
 import dev.weft.scheduler.internal.Deadlocks;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,17 +51,8 @@ final class DeadlockWatch {
     /** The longest wait between two looks of one quiet period that found a possible waker. */
     static final long MAX_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(32);
 
-    /**
-     * Every weft scheduler whose sysmon has run, weakly held: their timers, queues and Ps are
-     * wakers for every other scheduler. Added to by each sysmon on its first pass (the
-     * scheduler is fully built then: sysmon starts after its constructor); cleared references
-     * and terminated schedulers are dropped by whoever looks.
-     */
-    private static final Queue<WeakReference<CarrierScheduler>> SCHEDULERS = new ConcurrentLinkedQueue<>();
-
     private final CarrierScheduler sched;
     private final SysmonSettings.DeadlockMode mode;
-    private boolean registered;
     private long lastProgress = -1;
     /** When the next look is due (System.nanoTime), in this quiet period. */
     private long nextLook;
@@ -82,10 +69,6 @@ final class DeadlockWatch {
 
     /** One sysmon pass. */
     void check(long now) {
-        if (!registered) {
-            registered = true;
-            SCHEDULERS.add(new WeakReference<>(sched));
-        }
         if (mode == SysmonSettings.DeadlockMode.OFF) {
             return;
         }
@@ -123,17 +106,10 @@ final class DeadlockWatch {
                 && otherSchedulersIdle();
     }
 
+    /** Every other weft scheduler ({@link LiveSchedulers}): its Ps, queue and timers are wakers too. */
     private boolean otherSchedulersIdle() {
-        for (Iterator<WeakReference<CarrierScheduler>> it = SCHEDULERS.iterator(); it.hasNext(); ) {
-            CarrierScheduler other = it.next().get();
-            if (other == null || other.isTerminated()) {
-                it.remove();
-            } else if (other != sched
-                    && (!other.allProcsIdle() || !other.globalQueueEmpty() || other.timers.pending() > 0)) {
-                return false;
-            }
-        }
-        return true;
+        return !LiveSchedulers.anyOther(sched,
+                other -> !other.allProcsIdle() || !other.globalQueueEmpty() || other.timers.pending() > 0);
     }
 
     /** Tasks run so far on every P: any change is progress. */

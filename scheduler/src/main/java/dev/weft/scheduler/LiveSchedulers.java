@@ -18,7 +18,7 @@ import java.util.WeakHashMap;
  * not override it.
  *
  * <p>Thread-safety: one monitor, held for a few instructions, never by carriers (only by
- * {@code GoScheduler}'s constructor and by callers of {@link Goroutines}).
+ * {@code GoScheduler}'s constructor, sysmon's deadlock watch and callers of {@link Goroutines}).
  */
 final class LiveSchedulers {
     private static final Set<GoScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
@@ -41,6 +41,23 @@ final class LiveSchedulers {
         }
         all.removeIf(GoScheduler::isTerminated); // no thread can start on them again
         return all;
+    }
+
+    /**
+     * Whether some registered scheduler other than {@code self}, not terminated, matches
+     * {@code test}: for {@link DeadlockWatch}, whose wakers include every other weft scheduler.
+     * Allocates nothing; {@code test} runs under the registry's monitor, so it must be short.
+     */
+    static boolean anyOther(CarrierScheduler self, java.util.function.Predicate<CarrierScheduler> test) {
+        synchronized (LIVE) {
+            for (GoScheduler g : LIVE) {
+                CarrierScheduler other = g.scheduler();
+                if (other != self && !other.isTerminated() && test.test(other)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Entries not yet collected, terminated ones included (tests). */
