@@ -35,8 +35,16 @@ import org.slf4j.LoggerFactory;
  *       thread around {@code execute}): since JDK 24 a virtual thread that meets a contended
  *       monitor unmounts and needs a carrier to resume, while the carriers wait for the lock.
  *       Every lock site asserts it ({@link #mayTakeLock}); the entry points a virtual thread
- *       can reach ({@link #resize}, {@link #shutdown}, {@link #registerMBeanIfJmxStarted},
- *       {@link #handOffForBlocking}, {@link #reacquireAfterBlocking}) pin first.</li>
+ *       can reach ({@link #resize}, {@link #shutdown}, {@link #handOffForBlocking},
+ *       {@link #reacquireAfterBlocking}) pin first. Pinned, they hold nothing but this lock,
+ *       which no unmounted virtual thread ever holds, so the pinned wait is short.</li>
+ *   <li>The converse: a carrier never waits for a lock that a virtual thread may hold, since
+ *       that virtual thread may be unmounted, waiting for a carrier (a deadlock once every
+ *       carrier waits). That rules out the JDK's own locks that user code reaches too: NIO's
+ *       {@code Cleaner} list (a carrier reading {@code /proc/thread-self} through
+ *       {@code Files} hung {@code VirtualThreadCallersTest} so), the MBeanServer's (sysmon, a
+ *       platform thread without a P, registers and unregisters the MXBean), logging when it
+ *       can be avoided (carriers log only at DEBUG, and at ERROR for impossible states).</li>
  *   <li>No lost wake-up (Go's spinning protocol): a submitter makes its task visible, then reads
  *       {@code npidle} and {@code nmspinning} ({@link #wakep}); a carrier that gives up its P puts
  *       the P on the idle list (npidle++), then, if it was spinning, decrements
@@ -115,6 +123,8 @@ final class CarrierScheduler implements Executor {
 
     private volatile boolean shutdown;
     private volatile boolean terminated;
+    /** Set by {@link #start}, cleared by {@link #sysmonExited}: termination waits for sysmon too. */
+    private volatile boolean sysmonRunning;
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
     CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
@@ -136,6 +146,7 @@ final class CarrierScheduler implements Executor {
 
     /** Starts sysmon; once the owner is set, since sysmon may resize through it. */
     void start() {
+        sysmonRunning = true; // termination waits for it: it unregisters the MXBean
         sysmon.start();
     }
 
@@ -898,25 +909,23 @@ final class CarrierScheduler implements Executor {
     /**
      * Registers the MXBean if JMX is up and it isn't registered yet (creation, then sysmon once a
      * second). Registration and unregistration lock {@code jmx}, so a scheduler that terminated
-     * is never registered again.
+     * is never registered again. Never on a carrier: the MBeanServer's own locks may be held by
+     * a virtual thread that waits for a carrier (see the class invariants). From a virtual
+     * thread it is not pinned either, for the same reason: a contended lock there unmounts it,
+     * which is harmless, since no carrier waits for these locks.
      */
     void registerMBeanIfJmxStarted() {
         if (mbean != null || terminated || !SchedulerMBean.jmxStarted()) {
             return;
         }
-        boolean pinned = VirtualThreads.acquirem(); // GoScheduler's constructor may run on a virtual thread
-        try {
-            synchronized (jmx) {
-                if (mbean == null && !terminated) {
-                    mbean = SchedulerMBean.register(jmx, name);
-                }
+        synchronized (jmx) {
+            if (mbean == null && !terminated) {
+                mbean = SchedulerMBean.register(jmx, name);
             }
-        } finally {
-            VirtualThreads.releasem(pinned);
         }
     }
 
-    /** Under tryTerminate's pin, or on a carrier. */
+    /** By sysmon as it exits, after termination: never on a carrier (see registerMBeanIfJmxStarted). */
     private void unregisterMBean() {
         synchronized (jmx) {
             SchedulerMBean.unregister(mbean);
@@ -976,17 +985,31 @@ final class CarrierScheduler implements Executor {
             LockSupport.unpark(m);
             m = next;
         }
-        unregisterMBean();
-        if (carriers.get() == 0) {
-            terminationLatch.countDown();
-        }
+        finishTermination();
     }
 
     void carrierExited(Carrier c) {
         log.debug("{}: carrier {} exits", name, c.getName());
         allm.remove(c);
-        int left = c.retired ? carriers.get() : carriers.decrementAndGet();
-        if (left == 0 && terminated) {
+        if (!c.retired) {
+            carriers.decrementAndGet();
+        }
+        finishTermination();
+    }
+
+    /**
+     * sysmon's last act, after termination: the MXBean is unregistered here, not on whichever
+     * carrier ended the last goroutine (see registerMBeanIfJmxStarted).
+     */
+    void sysmonExited() {
+        unregisterMBean();
+        sysmonRunning = false;
+        finishTermination();
+    }
+
+    /** Terminated, every carrier gone and sysmon done: {@link #awaitTermination} returns. Idempotent. */
+    private void finishTermination() {
+        if (terminated && carriers.get() == 0 && !sysmonRunning) {
             terminationLatch.countDown();
         }
     }

@@ -176,6 +176,7 @@ final class Sysmon implements Runnable {
             LockSupport.parkNanos(this, delay);
         }
         forgetRemovedPs(0); // the scheduler ended: close every stat file
+        sched.sysmonExited();
     }
 
     /** Every P idle: sleep until the next due check, or until {@link #wake}. */

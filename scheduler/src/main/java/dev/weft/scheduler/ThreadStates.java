@@ -3,7 +3,6 @@ package dev.weft.scheduler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -34,7 +33,7 @@ final class ThreadStates {
     /** Unreadable (no /proc, thread gone, TID unknown) or another state (stopped, traced...). */
     static final int UNKNOWN = 2;
 
-    private static final Path THREAD_SELF = Path.of("/proc/thread-self");
+    private static final String THREAD_SELF_PATH = "/proc/thread-self";
     /** Long enough for any stat line's first three fields: pid, a 64-byte comm, state. */
     static final int BUFFER_BYTES = 128;
 
@@ -43,13 +42,18 @@ final class ThreadStates {
 
     /**
      * The Linux TID of the calling thread, from {@code /proc/thread-self} (a link to
-     * {@code PID/task/TID}, Linux 3.17+), or {@link #NO_TID} where that can't be read.
+     * {@code /proc/PID/task/TID}, Linux 3.17+), or {@link #NO_TID} where that can't be read.
      * About 10 us; call it once per thread (a carrier does, when it starts).
+     *
+     * <p>Through {@code java.io.File.getCanonicalPath} (one {@code realpath(3)}), not
+     * {@code Files.readSymbolicLink}: NIO's native buffers register with a {@code Cleaner} whose
+     * list is a monitor that virtual threads doing file I/O take too, and a carrier must never
+     * wait for a lock a virtual thread may hold (see {@link CarrierScheduler}).
      */
     static int currentTid() {
         try {
-            return tidOf(Files.readSymbolicLink(THREAD_SELF).toString());
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return tidOf(new java.io.File(THREAD_SELF_PATH).getCanonicalPath());
+        } catch (IOException | SecurityException e) {
             return NO_TID;
         }
     }

@@ -55,6 +55,7 @@ class ThreadStatesTest {
     @Test
     void tidFromTheThreadSelfLink() {
         assertEquals(5678, ThreadStates.tidOf("1234/task/5678"));
+        assertEquals(5678, ThreadStates.tidOf("/proc/1234/task/5678")); // what File.getCanonicalPath gives
         assertEquals(ThreadStates.NO_TID, ThreadStates.tidOf("1234/task/"));
         assertEquals(ThreadStates.NO_TID, ThreadStates.tidOf("1234/tasks/5678"));
         assertEquals(ThreadStates.NO_TID, ThreadStates.tidOf("5678"));
