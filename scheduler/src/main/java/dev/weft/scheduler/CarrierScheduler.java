@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *       carrier waits). That rules out the JDK's own locks that user code reaches too: NIO's
  *       {@code Cleaner} list (a carrier reading {@code /proc/thread-self} through
  *       {@code Files} hung {@code VirtualThreadCallersTest} so), the MBeanServer's (sysmon, a
- *       platform thread without a P, registers and unregisters the MXBean), logging when it
- *       can be avoided (carriers log only at DEBUG, and at ERROR for impossible states).</li>
+ *       platform thread without a P, registers and unregisters the MXBean), a logging backend's
+ *       (carriers and pinned virtual threads queue their lines in {@link DeferredLog}, which
+ *       sysmon writes).</li>
  *   <li>No lost wake-up (Go's spinning protocol): a submitter makes its task visible, then reads
  *       {@code npidle} and {@code nmspinning} ({@link #wakep}); a carrier that gives up its P puts
  *       the P on the idle list (npidle++), then, if it was spinning, decrements
@@ -117,6 +118,8 @@ final class CarrierScheduler implements Executor {
     /** Its JMX name once registered, else null; guarded by {@code jmx}; unregistered at termination. */
     volatile javax.management.ObjectName mbean;
     private final LongAdder live = new LongAdder();
+    /** What carriers and pinned virtual threads log: written by sysmon (see the invariants). */
+    final DeferredLog deferredLog = new DeferredLog(log);
     /** Rare: virtual threads joined before their start reached us, so they kept the JDK's latch. */
     private final ConcurrentHashMap<Thread, Boolean> joinedEarly = new ConcurrentHashMap<>();
     private final AtomicInteger joinedEarlyCount = new AtomicInteger();
@@ -342,7 +345,9 @@ final class CarrierScheduler implements Executor {
     /** Starts a new carrier, or wakes an idle one that was handed a P. */
     private void launch(Carrier m, Processor p) {
         if (m.getState() == Thread.State.NEW) {
-            log.debug("{}: starting carrier {} for {}", name, m.getName(), p);
+            if (log.isDebugEnabled()) {
+                deferredLog.write(() -> log.debug("{}: starting carrier {} for {}", name, m.getName(), p));
+            }
             m.start();
         } else {
             LockSupport.unpark(m);
@@ -357,10 +362,11 @@ final class CarrierScheduler implements Executor {
             return;
         }
         lastMaxThreadsError = now;
-        log.error("{}: cannot {}: all {} carriers allowed by -D{}={} exist and are busy or blocked;"
-                        + " virtual threads wait until one comes back. Raise -D{} if this many blocking"
+        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by -D{}={} exist and are busy"
+                        + " or blocked; virtual threads wait until one comes back. Raise -D{} if this many blocking"
                         + " calls at once are expected.", name, what, maxThreads, Sysmon.MAX_THREADS_PROPERTY,
-                maxThreads, Sysmon.MAX_THREADS_PROPERTY);
+                maxThreads, Sysmon.MAX_THREADS_PROPERTY));
+        sysmon.wake();
     }
 
     // ---- scheduling -------------------------------------------------------------------------
@@ -615,7 +621,8 @@ final class CarrierScheduler implements Executor {
         try {
             task.run();
         } catch (Throwable e) {
-            log.error("{}: task {} threw", name, task, e);
+            deferredLog.write(() -> log.error("{}: task {} threw", name, task, e));
+            sysmon.wake();
         } finally {
             c.current = null;
         }
@@ -724,7 +731,10 @@ final class CarrierScheduler implements Executor {
         if (FlightRecorder.isInitialized()) { // else no recording can run: don't even load JFR's classes
             HandoffEvent.emit(name, p.id, blocked.getName(), reason, blockedNanos);
         }
-        log.debug("{}: {} handed off from blocked carrier {} ({})", name, p, blocked.getName(), reason);
+        if (log.isDebugEnabled()) {
+            deferredLog.write(() -> log.debug("{}: {} handed off from blocked carrier {} ({})", name, p,
+                    blocked.getName(), reason));
+        }
     }
 
     /** Every P, for sysmon: {@code allp[0 .. gomaxprocs)}. */
@@ -1002,6 +1012,7 @@ final class CarrierScheduler implements Executor {
      * carrier ended the last goroutine (see registerMBeanIfJmxStarted).
      */
     void sysmonExited() {
+        deferredLog.drain();
         unregisterMBean();
         sysmonRunning = false;
         finishTermination();

@@ -156,6 +156,7 @@ final class Sysmon implements Runnable {
                 nextCpuCheck = now + CPU_LIMIT_PERIOD_NANOS;
             }
             deadlocks.check(now);
+            sched.deferredLog.drain();
             if (acted) {
                 idle = 0;
                 delay = MIN_DELAY_NANOS;
