@@ -126,8 +126,10 @@ final class CarrierScheduler implements Executor {
 
     private volatile boolean shutdown;
     private volatile boolean terminated;
-    /** Set by {@link #start}, cleared by {@link #sysmonExited}: termination waits for sysmon too. */
-    private volatile boolean sysmonRunning;
+    /** Whether {@link #start} started sysmon (schedulers built bare, by jcstress tests, have none). */
+    private volatile boolean sysmonStarted;
+    /** The MXBean is unregistered, or never will be: termination waits for it. */
+    private volatile boolean mbeanReleased;
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
     CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
@@ -149,7 +151,7 @@ final class CarrierScheduler implements Executor {
 
     /** Starts sysmon; once the owner is set, since sysmon may resize through it. */
     void start() {
-        sysmonRunning = true; // termination waits for it: it unregisters the MXBean
+        sysmonStarted = true;
         sysmon.start();
     }
 
@@ -935,12 +937,19 @@ final class CarrierScheduler implements Executor {
         }
     }
 
-    /** By sysmon as it exits, after termination: never on a carrier (see registerMBeanIfJmxStarted). */
-    private void unregisterMBean() {
-        synchronized (jmx) {
-            SchedulerMBean.unregister(mbean);
-            mbean = null;
+    /**
+     * After termination, once: unregisters the MXBean. Never on a carrier or a virtual thread
+     * (see registerMBeanIfJmxStarted): {@link #tryTerminate} does it on a platform thread,
+     * else sysmon as it exits.
+     */
+    private void releaseMBean() {
+        if (jmx != null) {
+            synchronized (jmx) {
+                SchedulerMBean.unregister(mbean);
+                mbean = null;
+            }
         }
+        mbeanReleased = true;
     }
 
     // ---- shutdown ---------------------------------------------------------------------------
@@ -995,6 +1004,9 @@ final class CarrierScheduler implements Executor {
             LockSupport.unpark(m);
             m = next;
         }
+        if (!DeferredLog.mustDefer() || !sysmonStarted) {
+            releaseMBean(); // else sysmon, woken above, does it as it exits
+        }
         finishTermination();
     }
 
@@ -1008,19 +1020,20 @@ final class CarrierScheduler implements Executor {
     }
 
     /**
-     * sysmon's last act, after termination: the MXBean is unregistered here, not on whichever
-     * carrier ended the last goroutine (see registerMBeanIfJmxStarted).
+     * sysmon's last act, after termination: the MXBean is unregistered here when the scheduler
+     * ended on a carrier or a virtual thread (see {@link #releaseMBean}).
      */
     void sysmonExited() {
         deferredLog.drain();
-        unregisterMBean();
-        sysmonRunning = false;
+        if (!mbeanReleased) {
+            releaseMBean();
+        }
         finishTermination();
     }
 
-    /** Terminated, every carrier gone and sysmon done: {@link #awaitTermination} returns. Idempotent. */
+    /** Terminated, every carrier gone, the MXBean unregistered: {@link #awaitTermination} returns. Idempotent. */
     private void finishTermination() {
-        if (terminated && carriers.get() == 0 && !sysmonRunning) {
+        if (terminated && carriers.get() == 0 && mbeanReleased) {
             terminationLatch.countDown();
         }
     }
