@@ -181,7 +181,13 @@ final class DeadlockWatch {
         if (threads.isEmpty()) {
             return null;
         }
-        String waker = ParkedThreads.outsideWaker(others, Set.of());
+        int hooks = ParkedThreads.ShutdownHooks.count();
+        // a signal (SIGTERM, SIGINT) runs the hooks, and a hook may wake anyone: a service that
+        // parks its goroutines until it is told to stop is not deadlocked (Go's signal.Notify)
+        String waker = hooks > 0
+                ? hooks + " shutdown hook" + (hooks == 1 ? " is" : "s are") + " registered (Runtime.addShutdownHook):"
+                        + " a signal may run it"
+                : ParkedThreads.outsideWaker(others, Set.of());
         if (waker != null) {
             log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
                     sched.name, threads.size(), waker);

@@ -407,6 +407,45 @@ final class ParkedThreads {
         return null;
     }
 
+    /**
+     * The application's shutdown hooks ({@code java.lang.ApplicationShutdownHooks.hooks}, read
+     * under that class's monitor as the JDK does; reachable because {@code java.lang} is open to
+     * weft). -1 where it can't be read, which counts as none: the check then relies on the
+     * threads alone, as before.
+     */
+    static final class ShutdownHooks {
+        private static final Class<?> OWNER;
+        private static final VarHandle HOOKS;
+
+        static {
+            Class<?> owner = null;
+            VarHandle hooks = null;
+            try {
+                owner = Class.forName("java.lang.ApplicationShutdownHooks");
+                hooks = MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+                        .findStaticVarHandle(owner, "hooks", IdentityHashMap.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                hooks = null;
+            }
+            OWNER = owner;
+            HOOKS = hooks;
+        }
+
+        private ShutdownHooks() {
+        }
+
+        /** How many hooks are registered now; 0 once shutdown began (they run then), -1 if unknown. */
+        static int count() {
+            if (HOOKS == null) {
+                return -1;
+            }
+            synchronized (OWNER) {
+                IdentityHashMap<?, ?> map = (IdentityHashMap<?, ?>) HOOKS.get();
+                return map == null ? 0 : map.size();
+            }
+        }
+    }
+
     /** The platform-thread rule of {@link #outsideWaker}. */
     private static boolean platformThreadCanWake(Thread t, Thread.State s, StackTraceElement[] stack) {
         if (t instanceof Carrier || has(stack, "dev.weft.scheduler.Sysmon", "run")) {

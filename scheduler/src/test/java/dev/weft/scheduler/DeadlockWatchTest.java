@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -63,6 +64,54 @@ class DeadlockWatchTest {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "io");
         assertTrue(reports(out) == 0, out);
         assertTrue(afterMillis(out) >= 2500, out);
+    }
+
+    /**
+     * A service parked until SIGTERM runs its shutdown hook is not deadlocked (review of issue
+     * 11): the hook is a waker. The test waits until sysmon has looked and said why it kept
+     * silent (its DEBUG line), then sends SIGTERM; before, the look logged the ERROR instead.
+     */
+    @Test
+    void neverFiresWhileAShutdownHookCanWakeThem() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.DeadlockWatch=debug",
+                ShutdownHookServiceMain.class.getName()).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                lines.add("read failed: " + e);
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            boolean looked = false;
+            while (!looked && System.nanoTime() < deadline) {
+                String line = lines.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    out.append(line).append('\n');
+                    assertFalse(line.contains("all goroutines are asleep"), "false alarm:\n" + out);
+                    looked = line.contains("shutdown hook");
+                }
+            }
+            assertTrue(looked, "sysmon never said the hook kept it silent:\n" + out);
+            // SIGTERM, as a service manager sends it (Process.destroy would close our end of the output)
+            assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+                    .waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "did not stop on SIGTERM:\n" + out);
+            reader.join(java.time.Duration.ofSeconds(10));
+            lines.forEach(l -> out.append(l).append('\n'));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(out.toString().contains("done"), out.toString());
+        assertFalse(out.toString().contains("all goroutines are asleep"), out.toString());
     }
 
     @Test
