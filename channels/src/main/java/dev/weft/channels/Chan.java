@@ -102,6 +102,9 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     /**
      * A channel with a ring buffer of {@code capacity} elements; 0 gives an unbuffered channel.
      *
+     * @param <T> the element type
+     * @param capacity the number of elements the buffer holds, 0 or more; 0 gives an unbuffered channel
+     * @return a new open channel, safe for any number of senders and receivers
      * @throws IllegalArgumentException if {@code capacity} is negative
      */
     public static <T> Chan<T> buffered(int capacity) {
@@ -111,7 +114,12 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         return new Chan<>(capacity);
     }
 
-    /** An unbuffered channel: a send waits until a receiver takes the value (a rendezvous). */
+    /**
+     * An unbuffered channel: a send waits until a receiver takes the value (a rendezvous).
+     *
+     * @param <T> the element type
+     * @return a new open channel of capacity 0, safe for any number of senders and receivers
+     */
     public static <T> Chan<T> unbuffered() {
         return new Chan<>(0);
     }
@@ -159,6 +167,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     @Override
     public boolean send(T value, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         long nanos = TimeUnit.NANOSECONDS.convert(timeout);
         return chansend(value, true, nanos <= 0 ? -1 : deadline(nanos));
     }
@@ -263,6 +272,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     @Override
     public T receive(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         long nanos = TimeUnit.NANOSECONDS.convert(timeout);
         return valueOrThrow(chanrecv(true, nanos <= 0 ? -1 : deadline(nanos)));
     }

@@ -12,7 +12,11 @@ package dev.weft.channels;
 public class ChannelClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what happened, in Go's words */
+    /**
+     * Creates the exception; weft throws it, user code rarely needs to.
+     *
+     * @param message what happened, in Go's words, e.g. {@code "send on closed channel"}
+     */
     public ChannelClosedException(String message) {
         super(message);
     }

@@ -67,6 +67,8 @@ public abstract sealed class Context
      * becomes ready in a select either).
      *
      * <pre>{@code CancelContext ctx = Context.withCancel(Context.background());}</pre>
+     *
+     * @return the shared background context (the same object on every call); never null
      */
     public static Context background() {
         return Background.INSTANCE;
@@ -80,6 +82,8 @@ public abstract sealed class Context
      * a context tree.
      *
      * <pre>{@code CancelContext ctx = Context.withCancel(Context.todo());   // TODO: take a ctx parameter}</pre>
+     *
+     * @return the shared TODO context (the same object on every call); never null
      */
     public static Context todo() {
         return Background.TODO;
@@ -95,6 +99,10 @@ public abstract sealed class Context
      *     ...
      * }   // cancels the worker
      * }</pre>
+     *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @return a new cancellable child; close or cancel it to release its registration with {@code parent}
+     * @throws NullPointerException if {@code parent} is null
      */
     public static CancelContext withCancel(Context parent) {
         Objects.requireNonNull(parent, "parent");
@@ -119,6 +127,8 @@ public abstract sealed class Context
      * }
      * }</pre>
      *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @return a new child whose {@link CancelCauseContext#cancel(Throwable)} records a cause
      * @throws NullPointerException if {@code parent} is null
      */
     public static CancelCauseContext withCancelCause(Context parent) {
@@ -137,6 +147,12 @@ public abstract sealed class Context
      *     return fetch(ctx);
      * }
      * }</pre>
+     *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @param timeout how long from now until the child is done with {@link #DEADLINE_EXCEEDED}; zero or
+     *         negative means already done; a timeout past {@link Instant#MAX} means never
+     * @return a new cancellable child with deadline now plus {@code timeout} (or the parent's, if earlier)
+     * @throws NullPointerException if {@code parent} or {@code timeout} is null
      */
     public static CancelContext withTimeout(Context parent, Duration timeout) {
         return withTimeoutCause(parent, timeout, null);
@@ -157,6 +173,12 @@ public abstract sealed class Context
      * }
      * }</pre>
      *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @param timeout how long from now until the child is done with {@link #DEADLINE_EXCEEDED}; zero or
+     *         negative means already done
+     * @param cause what {@link #cause(Context)} returns after the timeout expires; null means {@link
+     *         #DEADLINE_EXCEEDED}
+     * @return a new cancellable child with deadline now plus {@code timeout} (or the parent's, if earlier)
      * @throws NullPointerException if {@code parent} or {@code timeout} is null
      */
     public static CancelContext withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
@@ -178,6 +200,12 @@ public abstract sealed class Context
      * past gives a context that is already done.
      *
      * <pre>{@code CancelContext ctx = Context.withDeadline(parent, Instant.now().plusSeconds(5));}</pre>
+     *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @param deadline the wall-clock instant at which the child is done with {@link #DEADLINE_EXCEEDED}; a
+     *         past instant means already done
+     * @return a new cancellable child whose deadline is the earlier of {@code deadline} and the parent's
+     * @throws NullPointerException if {@code parent} or {@code deadline} is null
      */
     public static CancelContext withDeadline(Context parent, Instant deadline) {
         return withDeadlineCause(parent, deadline, null);
@@ -195,6 +223,12 @@ public abstract sealed class Context
      * CancelContext ctx = Context.withDeadlineCause(parent, batchEnd, new IllegalStateException("batch window closed"));
      * }</pre>
      *
+     * @param parent the context to derive from; its cancellation, deadline and values are inherited
+     * @param deadline the wall-clock instant at which the child is done with {@link #DEADLINE_EXCEEDED}; a
+     *         past instant means already done
+     * @param cause what {@link #cause(Context)} returns once the deadline passed; null means {@link
+     *         #DEADLINE_EXCEEDED}
+     * @return a new cancellable child whose deadline is the earlier of {@code deadline} and the parent's
      * @throws NullPointerException if {@code parent} or {@code deadline} is null
      */
     public static CancelContext withDeadlineCause(Context parent, Instant deadline, Throwable cause) {
@@ -215,6 +249,10 @@ public abstract sealed class Context
      * String id = (String) ctx.value(REQUEST_ID);
      * }</pre>
      *
+     * @param parent the context to derive from; done channel, error and deadline are its
+     * @param key the key, compared with {@code equals}; not null
+     * @param value the value for {@code key}; may be null
+     * @return a new immutable child context carrying the pair
      * @throws NullPointerException if {@code key} is null (Go panics on a nil key)
      */
     public static Context withValue(Context parent, Object key, Object value) {
@@ -236,6 +274,8 @@ public abstract sealed class Context
      * Go.go(() -> audit(Context.withTimeout(detached, Duration.ofSeconds(5)), event));
      * }</pre>
      *
+     * @param parent the context whose values are kept; its cancellation is not
+     * @return a new context that is never done, with {@code parent}'s values
      * @throws NullPointerException if {@code parent} is null
      */
     public static Context withoutCancel(Context parent) {
@@ -268,6 +308,9 @@ public abstract sealed class Context
      * try { return conn.read(); } finally { stop.stop(); }
      * }</pre>
      *
+     * @param ctx the context to watch
+     * @param f the function to run once in its own virtual thread after {@code ctx} is done
+     * @return a handle whose {@link StopFunc#stop()} unregisters {@code f} if it has not started yet
      * @throws NullPointerException if {@code ctx} or {@code f} is null
      */
     public static StopFunc afterFunc(Context ctx, Runnable f) {
@@ -312,6 +355,8 @@ public abstract sealed class Context
      * if (ctx.isDone() && Context.cause(ctx) instanceof IOException io) retryLater(io);
      * }</pre>
      *
+     * @param ctx the context to ask; not null
+     * @return the cause of {@code ctx} being done, or null while it is not done (or never can be)
      * @throws NullPointerException if {@code ctx} is null
      */
     public static Throwable cause(Context ctx) {
@@ -325,6 +370,9 @@ public abstract sealed class Context
      * in a select, as Go's {@code case <-ctx.Done():}
      *
      * <pre>{@code Select.select(jobs.onReceive(j -> run(j)), ctx.done().onReceiveOk((v, ok) -> stop()));}</pre>
+     *
+     * @return the done channel: closed (never sent on) once this context is done; the same channel on every
+     *         call
      */
     public abstract ReceiveChan<Void> done();
 
@@ -333,6 +381,8 @@ public abstract sealed class Context
      * {@link #DEADLINE_EXCEEDED}, forever.
      *
      * <pre>{@code if (ctx.err() != null) return;}</pre>
+     *
+     * @return null while this context is active, then {@link #CANCELED} or {@link #DEADLINE_EXCEEDED} forever
      */
     public abstract ContextException err();
 
@@ -341,6 +391,8 @@ public abstract sealed class Context
      * earliest deadline on the path to the root).
      *
      * <pre>{@code Duration left = Duration.between(Instant.now(), ctx.deadline().orElse(Instant.MAX));}</pre>
+     *
+     * @return the earliest deadline on the path to the root, or empty if this context never expires by itself
      */
     public abstract Optional<Instant> deadline();
 
@@ -350,6 +402,8 @@ public abstract sealed class Context
      *
      * <pre>{@code String user = (String) ctx.value(USER_KEY);}</pre>
      *
+     * @param key the key to look up, compared with {@code equals}
+     * @return the nearest value stored for {@code key}, or null if none (or the stored value is null)
      * @throws NullPointerException if {@code key} is null
      */
     public final Object value(Object key) {
@@ -366,6 +420,8 @@ public abstract sealed class Context
      * Whether this context is done, i.e. {@code err() != null}.
      *
      * <pre>{@code while (!ctx.isDone()) step();}</pre>
+     *
+     * @return true once this context is done (cancelled or expired); never false again after that
      */
     public boolean isDone() {
         return err() != null;

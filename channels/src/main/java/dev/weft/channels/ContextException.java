@@ -19,6 +19,7 @@ package dev.weft.channels;
 public class ContextException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** True for {@link Context#DEADLINE_EXCEEDED}: what {@link #isTimeout()} returns. */
     private final boolean timeout;
 
     ContextException(String message, boolean timeout) {
@@ -31,6 +32,9 @@ public class ContextException extends RuntimeException {
      * {@link Context#DEADLINE_EXCEEDED}, false for {@link Context#CANCELED}.
      *
      * <pre>{@code boolean timedOut = ctx.err() != null && ctx.err().isTimeout();}</pre>
+     *
+     * @return true for {@link Context#DEADLINE_EXCEEDED} (Go's {@code Timeout()} of that error), false for
+     *         {@link Context#CANCELED}
      */
     public boolean isTimeout() {
         return timeout;

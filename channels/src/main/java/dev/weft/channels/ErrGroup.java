@@ -77,6 +77,9 @@ public final class ErrGroup {
     /**
      * A group without a context whose tasks run on threads of {@code factory}, e.g.
      * {@code GoScheduler.virtualThreadFactory()}.
+     *
+     * @param factory makes the thread of each task, e.g. {@code GoScheduler.virtualThreadFactory()}
+     * @throws NullPointerException if {@code factory} is null
      */
     public ErrGroup(ThreadFactory factory) {
         this(Objects.requireNonNull(factory, "factory"), null);
@@ -90,12 +93,23 @@ public final class ErrGroup {
     /**
      * Go's {@code errgroup.WithContext}: a group with a context derived from {@code parent}, which
      * is cancelled when a task first fails or when {@link #await()} returns.
+     *
+     * @param parent the context the group's context derives from
+     * @return a new group whose tasks run on {@code Thread.ofVirtual()} threads
+     * @throws NullPointerException if {@code parent} is null
      */
     public static ErrGroup withContext(Context parent) {
         return new ErrGroup(null, Context.withCancelCause(Objects.requireNonNull(parent, "parent")));
     }
 
-    /** {@link #withContext(Context)} with tasks running on threads of {@code factory}. */
+    /**
+     * {@link #withContext(Context)} with tasks running on threads of {@code factory}.
+     *
+     * @param parent the context the group's context derives from
+     * @param factory makes the thread of each task
+     * @return a new group
+     * @throws NullPointerException if {@code parent} or {@code factory} is null
+     */
     public static ErrGroup withContext(Context parent, ThreadFactory factory) {
         Objects.requireNonNull(factory, "factory");
         return new ErrGroup(factory, Context.withCancelCause(Objects.requireNonNull(parent, "parent")));
@@ -105,6 +119,8 @@ public final class ErrGroup {
      * The group's context: for a group made by {@link #withContext}, the derived context that is
      * cancelled when a task fails or {@link #await()} returns; for a group made by a constructor,
      * {@link Context#background()}, never cancelled.
+     *
+     * @return the group's context; never null
      */
     public Context context() {
         return ctx != null ? ctx : Context.background();
@@ -114,6 +130,7 @@ public final class ErrGroup {
      * Go's {@code g.SetLimit(n)}: at most {@code n} tasks of this group run at once; a negative
      * {@code n} removes the limit. With {@code n == 0} no task can start ({@link #go} blocks).
      *
+     * @param n the most tasks running at once; negative for no limit, 0 lets none start
      * @throws IllegalStateException if tasks of the group are running (Go panics); the limit is
      *                               left as it was
      */
@@ -130,6 +147,8 @@ public final class ErrGroup {
      * Go's {@code g.Go(f)}: runs {@code task} on a new virtual thread. With a {@linkplain
      * #setLimit limit}, blocks until a task slot is free.
      *
+     * @param task the task; its first exception (or error) becomes the group's failure
+     * @throws NullPointerException if {@code task} is null
      * @throws CancellationException if interrupted while waiting for a slot: the task was not
      *                               started, and the interrupt status is kept
      * @throws DeadlockException     with {@code -Dweft.deadlock=fail}, if the scheduler's deadlock
@@ -153,7 +172,12 @@ public final class ErrGroup {
         start(task, s);
     }
 
-    /** {@link #go(Task)} for a task that returns a value (ignored). */
+    /**
+     * {@link #go(Task)} for a task that returns a value (ignored).
+     *
+     * @param task the task; its result is ignored, its first exception becomes the group's failure
+     * @throws NullPointerException if {@code task} is null
+     */
     public void go(Callable<?> task) {
         Objects.requireNonNull(task, "task");
         go(asTask(task));
@@ -163,7 +187,9 @@ public final class ErrGroup {
      * Go's {@code g.TryGo(f)}: starts {@code task} only if a slot is free now (always, without a
      * limit); never blocks.
      *
+     * @param task the task; its first exception (or error) becomes the group's failure
      * @return true if the task was started
+     * @throws NullPointerException if {@code task} is null
      */
     public boolean tryGo(Task task) {
         Objects.requireNonNull(task, "task");
@@ -175,7 +201,13 @@ public final class ErrGroup {
         return true;
     }
 
-    /** {@link #tryGo(Task)} for a task that returns a value (ignored). */
+    /**
+     * {@link #tryGo(Task)} for a task that returns a value (ignored).
+     *
+     * @param task the task; its result is ignored, its first exception becomes the group's failure
+     * @return true if the task was started, false if the group is at its limit
+     * @throws NullPointerException if {@code task} is null
+     */
     public boolean tryGo(Callable<?> task) {
         Objects.requireNonNull(task, "task");
         return tryGo(asTask(task));

@@ -48,6 +48,11 @@ public final class Select {
     /**
      * Blocks until one clause can proceed, commits it and returns what its handler returns.
      *
+     * @param <R> the result type of the clauses' handlers
+     * @param clauses the cases, at most one of them a default ({@link #orDefault}); none at all blocks
+     *         forever, as Go's {@code select {}}
+     * @return what the committed clause's handler returned
+     * @throws NullPointerException if {@code clauses} or one of them is null
      * @throws InterruptedException   if interrupted before any case committed
      * @throws DeadlockException      with {@code -Dweft.deadlock=fail}, when the scheduler's
      *                                deadlock detector finds this select blocked in a deadlock;
@@ -60,16 +65,33 @@ public final class Select {
      */
     @SafeVarargs
     public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
+        Objects.requireNonNull(clauses, "clauses");
         return selectgo(clauses.clone());
     }
 
-    /** {@link #select(SelectClause[])} over a list of clauses. */
+    /**
+     * {@link #select(SelectClause[])} over a list of clauses.
+     *
+     * @param <R> the result type of the clauses' handlers
+     * @param clauses the cases, at most one of them a default; copied before use
+     * @return what the committed clause's handler returned
+     * @throws InterruptedException if interrupted before any case committed
+     * @throws NullPointerException if {@code clauses} or one of them is null
+     */
     @SuppressWarnings("unchecked")
     public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
+        Objects.requireNonNull(clauses, "clauses");
         return selectgo(clauses.toArray(new SelectClause[0]));
     }
 
-    /** Go's {@code default}: runs when no other case is ready, so the select never blocks. */
+    /**
+     * Go's {@code default}: runs when no other case is ready, so the select never blocks.
+     *
+     * @param <R> what the select returns when no other case is ready
+     * @param then called on the selecting thread when no other case is ready; its result is the select's
+     * @return a default clause; at most one per select
+     * @throws NullPointerException if {@code then} is null
+     */
     public static <R> SelectClause<R> orDefault(Supplier<? extends R> then) {
         Objects.requireNonNull(then, "then");
         return SelectClause.orDefault(then);
@@ -79,6 +101,12 @@ public final class Select {
      * {@code clause} if {@code enabled}, else the same case disabled: never ready, as a case on
      * a nil channel in Go. A disabled send case is never run, so its value may be null:
      * {@code Select.when(v != null, out.onSend(v))} is Go's "send only when there is something".
+     *
+     * @param <R> the clause's result type
+     * @param enabled whether the case may be chosen
+     * @param clause the case
+     * @return {@code clause} itself if {@code enabled}, else a disabled copy that is never ready
+     * @throws NullPointerException if {@code clause} is null
      */
     public static <R> SelectClause<R> when(boolean enabled, SelectClause<R> clause) {
         Objects.requireNonNull(clause, "clause");

@@ -16,6 +16,7 @@ public interface SendChan<T> {
      * method returns normally, with the interrupt status set) or it was not (it throws and the
      * value is still the caller's): never both, never lost.
      *
+     * @param value the value to send; never null (channels carry no null)
      * @throws ChannelClosedException if the channel is closed ("send on closed channel"),
      *                                before or while blocked
      * @throws InterruptedException   if interrupted before the value was delivered
@@ -29,7 +30,11 @@ public interface SendChan<T> {
     /**
      * Sends {@code value}, waiting at most {@code timeout}.
      *
+     * @param value the value to send; never null (channels carry no null)
+     * @param timeout the longest wait; zero or negative means only try, as {@link #trySend};
+     *         converted to nanoseconds
      * @return true if delivered, false if the timeout elapsed (the value was not delivered)
+     * @throws NullPointerException if {@code value} or {@code timeout} is null
      * @throws ChannelClosedException if the channel is closed
      * @throws InterruptedException   if interrupted before the value was delivered
      */
@@ -38,7 +43,9 @@ public interface SendChan<T> {
     /**
      * Sends {@code value} only if a receiver is waiting or the buffer has room; never blocks.
      *
+     * @param value the value to send; never null (channels carry no null)
      * @return true if delivered or buffered
+     * @throws NullPointerException if {@code value} is null
      * @throws ChannelClosedException if the channel is closed
      */
     boolean trySend(T value);
@@ -51,10 +58,18 @@ public interface SendChan<T> {
      */
     void close();
 
-    /** Elements buffered now (racy, as Go's {@code len}). */
+    /**
+     * Elements buffered now (racy, as Go's {@code len}).
+     *
+     * @return the number of buffered elements, from 0 to {@link #cap()}; may be stale at once
+     */
     int len();
 
-    /** The buffer's capacity; 0 for an unbuffered channel. */
+    /**
+     * The buffer's capacity; 0 for an unbuffered channel.
+     *
+     * @return the capacity given at creation, 0 or more; never changes
+     */
     int cap();
 
     /**
@@ -65,10 +80,22 @@ public interface SendChan<T> {
      * {@code Select.when(false, ...)} (it never runs, as Go's case on a nil channel): a select
      * that gets the case enabled throws {@link NullPointerException}, since channels carry no
      * null.
+     *
+     * @param <R> what the select returns when this case is chosen
+     * @param value the value to send; may be null only in a case disabled with {@code Select.when(false,
+     *         ...)}
+     * @param then run after the value was delivered, on the selecting thread; its result is the select's
+     * @return a clause for {@link Select#select}; reusable, holds {@code value} and {@code then}
+     * @throws NullPointerException if {@code then} is null
      */
     <R> SelectClause<R> onSend(T value, Supplier<? extends R> then);
 
-    /** A select clause that sends {@code value} and yields null. */
+    /**
+     * A select clause that sends {@code value} and yields null.
+     *
+     * @param value the value to send; never null in an enabled case
+     * @return a clause for {@link Select#select} that yields null when chosen
+     */
     default SelectClause<Void> onSend(T value) {
         return onSend(value, () -> null);
     }

@@ -40,6 +40,8 @@ public final class Ticker {
      * Go's {@code ticker.C}: the ticks.
      *
      * <pre>{@code for (Instant t : ticker.c()) { ... }   // ranges until the thread is interrupted}</pre>
+     *
+     * @return the ticks channel; the same channel for the ticker's whole life, never closed
      */
     public ReceiveChan<Instant> c() {
         return chan;
@@ -62,6 +64,8 @@ public final class Ticker {
      *
      * <pre>{@code ticker.reset(Duration.ofMillis(250));}</pre>
      *
+     * @param period the new interval between ticks; positive; saturated at about 73 years
+     * @throws NullPointerException if {@code period} is null
      * @throws IllegalArgumentException if {@code period} is zero or negative (Go panics)
      */
     public void reset(Duration period) {

@@ -42,6 +42,7 @@ public final class Timer {
      *
      * <pre>{@code Instant when = timer.c().receive();}</pre>
      *
+     * @return the timer's channel, holding at most one fired {@link Instant}; never closed
      * @throws IllegalStateException for a timer made by {@link Timers#afterFunc}, which has no
      *                               channel (Go's is nil)
      */
@@ -74,6 +75,9 @@ public final class Timer {
      *
      * @return true if the timer was active (pending, or fired with its value not received),
      *         false if it had fired and been received, or had been stopped
+     *
+     * @param d the new delay from now; zero or negative fires at once; saturated at about 73 years
+     * @throws NullPointerException if {@code d} is null
      */
     public boolean reset(Duration d) {
         long nanos = TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(d, "d")); // saturates

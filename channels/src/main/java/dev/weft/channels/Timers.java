@@ -136,6 +136,10 @@ public final class Timers {
      *
      * <p>A pending {@code after} costs one heap entry (about 64 bytes) until it fires or its
      * channel is collected (see the class comment): no thread.
+     *
+     * @param d the delay from now; zero or negative delivers at once; saturated at about 73 years
+     * @return a channel, of capacity 0 as reported, that receives one {@link Instant}
+     * @throws NullPointerException if {@code d} is null
      */
     public static ReceiveChan<Instant> after(Duration d) {
         long nanos = toNanos(d);
@@ -154,6 +158,10 @@ public final class Timers {
      * try { ... Select.select(work.onReceive(...), t.c().onReceive(x -> "timeout")); }
      * finally { t.stop(); }
      * }</pre>
+     *
+     * @param d the delay from now; zero or negative fires at once; saturated at about 73 years
+     * @return a new pending timer, thread-safe
+     * @throws NullPointerException if {@code d} is null
      */
     public static Timer newTimer(Duration d) {
         long nanos = toNanos(d);
@@ -173,6 +181,9 @@ public final class Timers {
      * try { for (Instant now : t.c()) if (poll(now)) break; } finally { t.stop(); }
      * }</pre>
      *
+     * @param period the interval between ticks; positive; saturated at about 73 years
+     * @return a new running ticker, thread-safe; stop it when done
+     * @throws NullPointerException if {@code period} is null
      * @throws IllegalArgumentException if {@code period} is zero or negative (Go panics)
      */
     public static Ticker newTicker(Duration period) {
@@ -344,7 +355,7 @@ public final class Timers {
     }
 
     private static long toNanos(Duration d) {
-        Objects.requireNonNull(d, "duration");
+        Objects.requireNonNull(d, "d");
         return TimeUnit.NANOSECONDS.convert(d); // saturates instead of overflowing
     }
 

@@ -5,6 +5,7 @@ import dev.weft.scheduler.internal.Deadlocks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -87,6 +88,7 @@ public final class WaitGroup {
      * Adds {@code delta}, which may be negative, to the counter. When the counter reaches zero,
      * every thread blocked in {@link #await()} is released.
      *
+     * @param delta the amount to add, positive or negative; 0 does nothing
      * @throws IllegalStateException if the counter would become negative ("negative WaitGroup
      *                               counter"); the counter is left unchanged
      */
@@ -129,7 +131,11 @@ public final class WaitGroup {
         add(-1);
     }
 
-    /** The counter now (racy, for monitoring and tests). */
+    /**
+     * The counter now (racy, for monitoring and tests).
+     *
+     * @return the counter, 0 or more; may be stale at once
+     */
     public long count() {
         return phase.count;
     }
@@ -151,10 +157,13 @@ public final class WaitGroup {
     /**
      * Blocks until the counter is zero, at most {@code timeout}.
      *
+     * @param timeout the longest wait; zero or negative only checks the counter
      * @return true if the counter reached zero, false if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
      * @throws InterruptedException if interrupted before the counter reached zero
      */
     public boolean await(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         long nanos = TimeUnit.NANOSECONDS.convert(timeout);
         long deadline = System.nanoTime() + Math.max(nanos, 0);
         return await0(deadline == 0 ? 1 : deadline);

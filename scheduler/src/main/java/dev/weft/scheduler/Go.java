@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import java.util.Objects;
+
 /**
  * Go's {@code go} statement and {@code runtime} functions, on the {@linkplain GoScheduler#global()
  * global scheduler}.
@@ -21,13 +23,23 @@ public final class Go {
     /**
      * Starts a virtual thread on the global scheduler: Go's {@code go task()}.
      *
+     * @param task what the virtual thread runs; its uncaught exception goes to the thread's
+     *         uncaught-exception handler
      * @return the started virtual thread
+     * @throws NullPointerException if {@code task} is null (checked before the global scheduler is created)
+     * @throws IllegalStateException if the global scheduler cannot be created (see {@link
+     *         GoScheduler#global()})
      */
     public static Thread go(Runnable task) {
+        Objects.requireNonNull(task, "task"); // before global(): a null task creates no scheduler
         return GoScheduler.global().go(task);
     }
 
-    /** The global scheduler's number of P slots: Go's {@code runtime.GOMAXPROCS(0)}. */
+    /**
+     * The global scheduler's number of P slots: Go's {@code runtime.GOMAXPROCS(0)}.
+     *
+     * @return the global scheduler's current size, from 1 to {@value GoScheduler#MAX_GOMAXPROCS}
+     */
     public static int gomaxprocs() {
         return GoScheduler.global().gomaxprocs();
     }
@@ -35,6 +47,7 @@ public final class Go {
     /**
      * Resizes the global scheduler: Go's {@code runtime.GOMAXPROCS(n)}; {@code n < 1} only queries.
      *
+     * @param n the new size, up to {@value GoScheduler#MAX_GOMAXPROCS}; below 1 only queries
      * @return the previous size
      * @throws IllegalArgumentException if {@code n} is above {@value GoScheduler#MAX_GOMAXPROCS}
      */
@@ -42,7 +55,11 @@ public final class Go {
         return GoScheduler.global().gomaxprocs(n);
     }
 
-    /** Virtual threads alive on the global scheduler: Go's {@code runtime.NumGoroutine()}. */
+    /**
+     * Virtual threads alive on the global scheduler: Go's {@code runtime.NumGoroutine()}.
+     *
+     * @return the count now, 0 or more; may be stale at once
+     */
     public static long numGoroutine() {
         return GoScheduler.global().numGoroutine();
     }

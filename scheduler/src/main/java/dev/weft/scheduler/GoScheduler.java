@@ -128,6 +128,7 @@ public final class GoScheduler implements AutoCloseable {
      * Creates a scheduler of the default size ({@code -Dgomaxprocs}, {@code GOMAXPROCS}, or the
      * container-aware CPU count).
      *
+     * @return a new running scheduler; thread-safe; close it when done to end its carriers
      * @throws IllegalStateException if {@code java.lang} is not open to weft, or
      *                               {@code -Dgomaxprocs} / {@code GOMAXPROCS} is not valid
      */
@@ -141,6 +142,7 @@ public final class GoScheduler implements AutoCloseable {
      * Creates a scheduler with {@code gomaxprocs} P slots. Carriers start lazily, on demand.
      *
      * @param gomaxprocs the number of P slots, from 1 to {@value #MAX_GOMAXPROCS}
+     * @return a new running scheduler; thread-safe; close it when done
      * @throws IllegalArgumentException if {@code gomaxprocs} is out of range
      * @throws IllegalStateException    if {@code java.lang} is not open to weft
      */
@@ -152,6 +154,7 @@ public final class GoScheduler implements AutoCloseable {
      * The process-wide scheduler, created on first use with the default size. Its carriers are
      * daemon threads; it is never closed ({@link #close()} throws).
      *
+     * @return the global scheduler, the same object on every call; thread-safe
      * @throws IllegalStateException if {@code java.lang} is not open to weft, or the default
      *                               size is not valid (on every call, not only the first)
      */
@@ -207,6 +210,8 @@ public final class GoScheduler implements AutoCloseable {
      * A new executor that starts a virtual thread on this scheduler for each task: the drop-in
      * for {@link Executors#newVirtualThreadPerTaskExecutor()}. Closing it waits for its tasks,
      * not for the scheduler.
+     *
+     * @return a new executor; thread-safe, as every {@link ExecutorService}
      */
     public ExecutorService newVirtualThreadPerTaskExecutor() {
         return Executors.newThreadPerTaskExecutor(factory);
@@ -215,12 +220,20 @@ public final class GoScheduler implements AutoCloseable {
     /**
      * A new builder of virtual threads that run on this scheduler (name, inheritance of thread
      * locals and the uncaught-exception handler are set on it as usual).
+     *
+     * @return a new builder, not thread-safe (as every {@link Thread.Builder}); the threads it
+     *         starts run on this scheduler
      */
     public Thread.Builder.OfVirtual virtualThreadBuilder() {
         return VirtualThreads.builder(sched.jdk);
     }
 
-    /** A thread-safe factory of (unstarted) virtual threads that run on this scheduler. */
+    /**
+     * A thread-safe factory of (unstarted) virtual threads that run on this scheduler.
+     *
+     * @return this scheduler's factory, the same object on every call; a thread it makes fails to start
+     *         ({@link RejectedExecutionException}) once the scheduler is shut down
+     */
     public ThreadFactory virtualThreadFactory() {
         return factory;
     }
@@ -324,22 +337,38 @@ public final class GoScheduler implements AutoCloseable {
         }
     }
 
-    /** The current number of P slots. */
+    /**
+     * The current number of P slots.
+     *
+     * @return the current size, from 1 to {@value #MAX_GOMAXPROCS}
+     */
     public int gomaxprocs() {
         return sched.gomaxprocs();
     }
 
-    /** Virtual threads started on this scheduler and not yet terminated (Go's NumGoroutine). */
+    /**
+     * Virtual threads started on this scheduler and not yet terminated (Go's NumGoroutine).
+     *
+     * @return the count now, 0 or more; may be stale at once
+     */
     public long numGoroutine() {
         return sched.liveGoroutines();
     }
 
-    /** A snapshot of the scheduler's state: see {@link SchedulerStats}. */
+    /**
+     * A snapshot of the scheduler's state: see {@link SchedulerStats}.
+     *
+     * @return a new snapshot; immutable, its figures read one by one without stopping the scheduler
+     */
     public SchedulerStats stats() {
         return sched.stats();
     }
 
-    /** This scheduler's name ({@code weft-N}, or {@code weft-global}); its carriers are named after it. */
+    /**
+     * This scheduler's name ({@code weft-N}, or {@code weft-global}); its carriers are named after it.
+     *
+     * @return the name, never null; fixed at creation
+     */
     public String name() {
         return sched.name;
     }
@@ -361,19 +390,30 @@ public final class GoScheduler implements AutoCloseable {
     /**
      * Waits until the scheduler is shut down, every virtual thread ended and the carriers exited.
      *
+     * @param timeout the longest wait; zero or negative only checks; converted to nanoseconds, saturating
      * @return true if terminated, false if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         return sched.awaitTermination(TimeUnit.NANOSECONDS.convert(timeout)); // saturates, never overflows
     }
 
-    /** True after {@link #shutdown()} or {@link #close()}. */
+    /**
+     * True after {@link #shutdown()} or {@link #close()}.
+     *
+     * @return true once shut down; never false again
+     */
     public boolean isShutdown() {
         return sched.isShutdown();
     }
 
-    /** True when shut down and every virtual thread of this scheduler has ended. */
+    /**
+     * True when shut down and every virtual thread of this scheduler has ended.
+     *
+     * @return true once terminated; never false again
+     */
     public boolean isTerminated() {
         return sched.isTerminated();
     }

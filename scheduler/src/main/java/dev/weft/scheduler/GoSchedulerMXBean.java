@@ -14,7 +14,11 @@ package dev.weft.scheduler;
  */
 public interface GoSchedulerMXBean {
 
-    /** The scheduler's name ({@code weft-N}, or {@code weft-global}). */
+    /**
+     * The scheduler's name ({@code weft-N}, or {@code weft-global}).
+     *
+     * @return the scheduler's name; fixed at creation
+     */
     String getName();
 
     /**
@@ -33,36 +37,80 @@ public interface GoSchedulerMXBean {
      */
     void setGomaxprocs(int gomaxprocs);
 
-    /** Ps that no carrier holds ({@link SchedulerStats#idleProcs()}; schedtrace's {@code idleprocs}). */
+    /**
+     * Ps that no carrier holds ({@link SchedulerStats#idleProcs()}; schedtrace's {@code idleprocs}).
+     *
+     * @return the number of idle Ps, from 0 to gomaxprocs
+     */
     int getIdleProcs();
 
-    /** Carrier threads alive, idle ones included ({@link SchedulerStats#carriers()}; schedtrace's {@code threads}). */
+    /**
+     * Carrier threads alive, idle ones included ({@link SchedulerStats#carriers()}; schedtrace's {@code threads}).
+     *
+     * @return the number of carrier threads, 0 or more
+     */
     int getThreads();
 
-    /** Carriers looking for work to steal ({@link SchedulerStats#spinning()}; schedtrace's {@code spinningthreads}). */
+    /**
+     * Carriers looking for work to steal ({@link SchedulerStats#spinning()}; schedtrace's {@code spinningthreads}).
+     *
+     * @return the number of spinning carriers, 0 or more
+     */
     int getSpinningThreads();
 
-    /** Carriers parked without a P ({@link SchedulerStats#idleCarriers()}; schedtrace's {@code idlethreads}). */
+    /**
+     * Carriers parked without a P ({@link SchedulerStats#idleCarriers()}; schedtrace's {@code idlethreads}).
+     *
+     * @return the number of idle carriers, 0 or more
+     */
     int getIdleThreads();
 
-    /** Tasks in the global run queue ({@link SchedulerStats#globalQueue()}; schedtrace's {@code runqueue}). */
+    /**
+     * Tasks in the global run queue ({@link SchedulerStats#globalQueue()}; schedtrace's {@code runqueue}).
+     *
+     * @return the global queue length, 0 or more
+     */
     int getRunQueue();
 
-    /** Tasks in each P's local run queue, {@code runnext} included, by P id ({@link SchedulerStats#localQueues()}). */
+    /**
+     * Tasks in each P's local run queue, {@code runnext} included, by P id ({@link SchedulerStats#localQueues()}).
+     *
+     * @return a new array with one length per P, indexed by P id
+     */
     int[] getLocalRunQueues();
 
-    /** Successful steals since the scheduler started ({@link SchedulerStats#steals()}). */
+    /**
+     * Successful steals since the scheduler started ({@link SchedulerStats#steals()}).
+     *
+     * @return the steal count, 0 or more, never decreasing
+     */
     long getSteals();
 
-    /** Virtual threads started on the scheduler and not yet terminated ({@link SchedulerStats#liveGoroutines()}). */
+    /**
+     * Virtual threads started on the scheduler and not yet terminated ({@link SchedulerStats#liveGoroutines()}).
+     *
+     * @return the live virtual thread count, 0 or more
+     */
     long getGoroutines();
 
-    /** Ps handed from a blocked carrier to another one since the scheduler started ({@link SchedulerStats#handoffs()}). */
+    /**
+     * Ps handed from a blocked carrier to another one since the scheduler started ({@link SchedulerStats#handoffs()}).
+     *
+     * @return the hand-off count, 0 or more, never decreasing
+     */
     long getHandoffs();
 
-    /** Times sysmon found every virtual thread of the scheduler asleep ({@link SchedulerStats#deadlockReports()}). */
+    /**
+     * Times sysmon found every virtual thread of the scheduler asleep ({@link SchedulerStats#deadlockReports()}).
+     *
+     * @return the deadlock report count, 0 or more, never decreasing
+     */
     long getDeadlockReports();
 
-    /** Go's {@code GODEBUG=schedtrace} line for the scheduler now ({@link SchedulerStats#schedtrace()}). */
+    /**
+     * Go's {@code GODEBUG=schedtrace} line for the scheduler now ({@link SchedulerStats#schedtrace()}).
+     *
+     * @return one schedtrace line, without a trailing newline
+     */
     String getSchedtrace();
 }

@@ -1,6 +1,7 @@
 package dev.weft.scheduler;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A snapshot of a {@link GoScheduler}'s state, the figures of Go's {@code GODEBUG=schedtrace}.
@@ -31,10 +32,23 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
 
     /** Defensive copy: the record owns its array. */
     public SchedulerStats {
-        localQueues = localQueues.clone();
+        localQueues = Objects.requireNonNull(localQueues, "localQueues").clone();
     }
 
-    /** A snapshot without hand-offs or deadlock reports (both zero). */
+    /**
+     * A snapshot without hand-offs or deadlock reports (both zero).
+     *
+     * @param gomaxprocs the number of P slots
+     * @param idleProcs Ps that no carrier holds
+     * @param carriers carrier (platform) threads alive, idle ones included
+     * @param spinning carriers looking for work to steal
+     * @param idleCarriers carriers parked without a P
+     * @param globalQueue tasks in the global run queue
+     * @param localQueues tasks in each P's local run queue, by P id; copied
+     * @param steals successful steals since the scheduler started
+     * @param liveGoroutines virtual threads started and not yet terminated
+     * @throws NullPointerException if {@code localQueues} is null
+     */
     public SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int spinning,
                           int idleCarriers, int globalQueue, int[] localQueues, long steals,
                           long liveGoroutines) {
@@ -45,6 +59,9 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
     /**
      * Go's schedtrace line exactly, without weft's extra figures:
      * {@code gomaxprocs=4 idleprocs=2 threads=6 spinningthreads=0 idlethreads=2 runqueue=0 [0 1 0 0]}.
+     *
+     * @return the line, e.g. {@code gomaxprocs=4 idleprocs=2 threads=6 spinningthreads=0 idlethreads=2
+     *         runqueue=0 [0 1 0 0]}
      */
     public String schedtrace() {
         StringBuilder sb = new StringBuilder()
@@ -64,13 +81,21 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
         return sb.append(']').toString();
     }
 
-    /** Each P's local queue length, by P id (a copy). */
+    /**
+     * Each P's local queue length, by P id (a copy).
+     *
+     * @return a new array, one length per P, indexed by P id
+     */
     @Override
     public int[] localQueues() {
         return localQueues.clone();
     }
 
-    /** Tasks queued anywhere: the global queue and every local queue. */
+    /**
+     * Tasks queued anywhere: the global queue and every local queue.
+     *
+     * @return the sum of the global queue and every local queue length, 0 or more
+     */
     public long queuedTasks() {
         long n = globalQueue;
         for (int q : localQueues) {

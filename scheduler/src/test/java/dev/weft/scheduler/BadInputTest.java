@@ -6,12 +6,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Invalid arguments, invalid settings and a JVM without {@code --add-opens}. */
 class BadInputTest {
+
+  /** Every public entry point of the package that takes an object argument: a null names it. */
+  static Stream<Arguments> nullArguments() {
+    return Stream.of(
+        nullCase("Go.go(null)", "task", () -> Go.go(null)),
+        nullCase("GoScheduler.go(null)", "task", () -> {
+          try (GoScheduler s = GoScheduler.create(1)) {
+            s.go(null);
+          }
+        }),
+        nullCase("GoScheduler.awaitTermination(null)", "timeout", () -> {
+          try (GoScheduler s = GoScheduler.create(1)) {
+            s.awaitTermination(null);
+          }
+        }),
+        nullCase("GoScheduler.blocking(null)", "body", () -> GoScheduler.blocking(null)),
+        nullCase("new SchedulerStats(.., null, ..)", "localQueues",
+            () -> new SchedulerStats(1, 0, 0, 0, 0, 0, null, 0, 0)));
+  }
+
+  private static Arguments nullCase(String call, String parameter, Executable e) {
+    return Arguments.of(Named.of(call, e), parameter);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nullArguments")
+  void aNullArgumentThrowsAnNpeNamingTheParameter(Executable call, String parameter) {
+    NullPointerException e = assertThrows(NullPointerException.class, call);
+    assertEquals(parameter, e.getMessage());
+  }
 
   @ParameterizedTest
   @ValueSource(ints = {0, -3, 1025, Integer.MIN_VALUE, Integer.MAX_VALUE})
