@@ -1,7 +1,10 @@
 package dev.weft.scheduler;
 
+import java.security.CodeSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A snapshot of one live goroutine (a virtual thread of a weft scheduler, or of the JDK's default
@@ -27,6 +30,13 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
     private static final String[] JDK_PACKAGES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
     /**
+     * weft's own packages: their frames are weft's channel and park machinery (a receive's
+     * {@code Waiter.await}, {@code WaitGroup.await0}), skipped by {@link #topFunction()} as Go
+     * hides runtime frames. Not {@code dev.weft.examples.}: examples are user code.
+     */
+    private static final String[] WEFT_PACKAGES = {"dev.weft.channels.", "dev.weft.scheduler."};
+
+    /**
      * @throws NullPointerException if any component is null
      */
     public Goroutine {
@@ -49,14 +59,18 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
 
     /**
      * The function on top of the stack, {@code class.method} (binary class name, e.g.
-     * {@code com.example.Worker$Loop.run}): the top frame outside the JDK's packages
-     * ({@code java.}, {@code javax.}, {@code jdk.}, {@code sun.}, {@code com.sun.}), because
-     * every parked virtual thread's literal top frame is the JDK's park machinery. If every frame
-     * is the JDK's, the literal top frame; empty if the stack is.
+     * {@code com.example.Worker$Loop.run}): the top user frame, the first one that is neither
+     * the JDK's ({@code java.}, {@code javax.}, {@code jdk.}, {@code sun.}, {@code com.sun.}) nor
+     * weft's own ({@code dev.weft.channels.}, {@code dev.weft.scheduler.}, classes of weft's
+     * jars only: tests and examples in those packages are user code). Every parked virtual
+     * thread's literal top frame is the JDK's park machinery, and a goroutine blocked on a
+     * channel is in {@code Waiter.await} whatever it waits for; goleak reports the user's function
+     * because Go hides runtime frames. If every frame is the JDK's or weft's, the literal top
+     * frame; empty if the stack is.
      */
     public String topFunction() {
         for (StackTraceElement f : stack) {
-            if (!isJdk(f)) {
+            if (!isInternal(f)) {
                 return function(f);
             }
         }
@@ -65,16 +79,17 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
 
     /**
      * Whether {@code function} ({@code class.method}) is a top function of this goroutine: one of
-     * the frames from the top down to the first frame outside the JDK, that frame included. So
-     * both {@code java.util.concurrent.CountDownLatch.await} and the user's method that called it
-     * match a goroutine waiting on a latch (Go's goleak {@code IgnoreTopFunction}).
+     * the frames from the top down to the first user frame (see {@link #topFunction()}), that
+     * frame included. So {@code java.util.concurrent.CountDownLatch.await},
+     * {@code dev.weft.channels.Chan.receive} and the user's method that called them all match
+     * (Go's goleak {@code IgnoreTopFunction}).
      */
     boolean hasTopFunction(String function) {
         for (StackTraceElement f : stack) {
             if (function(f).equals(function)) {
                 return true;
             }
-            if (!isJdk(f)) {
+            if (!isInternal(f)) {
                 return false;
             }
         }
@@ -105,6 +120,11 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
         return f.getClassName() + "." + f.getMethodName();
     }
 
+    /** A frame of the JDK or of weft itself: not the user's (see {@link #topFunction()}). */
+    private static boolean isInternal(StackTraceElement f) {
+        return isJdk(f) || WeftCode.isWeft(f.getClassName());
+    }
+
     private static boolean isJdk(StackTraceElement f) {
         String c = f.getClassName();
         for (String p : JDK_PACKAGES) {
@@ -129,5 +149,55 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
             sb.append("\n\tat ").append(f);
         }
         return sb.append("\n]").toString();
+    }
+
+    /**
+     * Which classes are weft's own: in {@link #WEFT_PACKAGES} and loaded from weft's jars (the
+     * code source of the scheduler, or of the channels library if present), so weft's own tests
+     * in those packages count as user code. Cached per class name; thread-safe.
+     */
+    private static final class WeftCode {
+        private static final Map<String, Boolean> CACHE = new ConcurrentHashMap<>();
+        private static final List<String> WEFT_JARS = weftJars();
+
+        static boolean isWeft(String className) {
+            boolean inPackage = false;
+            for (String p : WEFT_PACKAGES) {
+                inPackage |= className.startsWith(p);
+            }
+            return inPackage && CACHE.computeIfAbsent(className, WeftCode::fromWeftJar);
+        }
+
+        /** Whether the class was loaded from a weft jar; if that cannot be told, its package decides: yes. */
+        private static boolean fromWeftJar(String className) {
+            String where = location(load(className));
+            return where == null || WEFT_JARS.isEmpty() || WEFT_JARS.contains(where);
+        }
+
+        private static List<String> weftJars() {
+            String scheduler = location(Goroutine.class);
+            String channels = location(load("dev.weft.channels.Chan"));
+            return java.util.stream.Stream.of(scheduler, channels).filter(Objects::nonNull).toList();
+        }
+
+        private static Class<?> load(String className) {
+            try {
+                return Class.forName(className, false, Goroutine.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static String location(Class<?> c) {
+            if (c == null) {
+                return null;
+            }
+            try {
+                CodeSource cs = c.getProtectionDomain().getCodeSource();
+                return cs == null || cs.getLocation() == null ? null : cs.getLocation().toString(); // no URL.equals: it resolves hosts
+            } catch (SecurityException e) {
+                return null;
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Goroutine-leak checks, as Go's {@code go.uber.org/goleak}: the live virtual threads of every
@@ -30,7 +31,12 @@ import java.util.function.Predicate;
  * The live virtual threads of every {@link GoScheduler} of the JVM that is not terminated
  * ({@link GoScheduler#global()} included once created), including threads started with plain
  * {@code Thread.ofVirtual()} from one of them (they inherit its scheduler). With
- * {@link Option#includeJdkDefaultScheduler()}, also those of the JDK's default scheduler. Left
+ * {@link Option#includeJdkDefaultScheduler()}, also those of the JDK's default scheduler: the
+ * threads weft's own APIs start when called from a platform thread ({@code ErrGroup.go},
+ * {@code Context.afterFunc}, {@code Timers.afterFunc}) and plain {@code Thread.ofVirtual()}. Here
+ * it is opt-in, because {@link #find} and a {@code verifyNone} without {@link Option#ignoreCurrent()}
+ * would otherwise report every library's virtual threads in the JVM; the JUnit extension, which
+ * always snapshots first, includes them by default. Left
  * out: the calling thread, and the JDK's I/O poller threads ({@code sun.nio.ch.Poller} frames),
  * which live forever by design. Platform threads are never listed: weft's carriers and sysmon
  * end with their scheduler.
@@ -94,12 +100,17 @@ public final class Goroutines {
         /**
          * Ignores goroutines whose top function is {@code function}: goleak's
          * {@code IgnoreTopFunction}. See {@link Goroutine#topFunction()}: it matches any frame
-         * from the top of the stack down to the first frame outside the JDK, that one included.
+         * from the top of the stack down to the first user frame (outside the JDK and weft
+         * itself), that one included; so a goroutine blocked in {@code ch.receive()} from
+         * {@code com.example.Cache.refreshLoop} matches that function, and also
+         * {@code "dev.weft.channels.Chan.receive"}.
          *
-         * @param function {@code class.method} with the binary class name, e.g.
+         * @param function {@code class.method} with the fully qualified binary class name, e.g.
          *                 {@code "com.example.Cache.refreshLoop"} or
-         *                 {@code "com.example.Server$Acceptor.run"}
-         * @throws IllegalArgumentException if it is blank or has no {@code '.'} between class and method
+         *                 {@code "com.example.Server$Acceptor.run"}: no spaces, no
+         *                 {@code "()"}, no {@code "::"}
+         * @throws IllegalArgumentException if it is not of that form, naming the value
+         * @throws NullPointerException     if it is null
          */
         public static Option ignoreTopFunction(String function) {
             String f = checkFunction(function, "ignoreTopFunction");
@@ -111,7 +122,8 @@ public final class Goroutines {
          * {@code IgnoreAnyFunction}.
          *
          * @param function {@code class.method}, as for {@link #ignoreTopFunction}
-         * @throws IllegalArgumentException if it is blank or has no {@code '.'}
+         * @throws IllegalArgumentException if it is not of that form, naming the value
+         * @throws NullPointerException     if it is null
          */
         public static Option ignoreAnyFunction(String function) {
             String f = checkFunction(function, "ignoreAnyFunction");
@@ -119,14 +131,20 @@ public final class Goroutines {
         }
 
         /**
-         * Ignores goroutines whose thread name starts with {@code prefix}.
+         * Ignores goroutines whose thread name starts with {@code prefix} (case-sensitive).
          *
-         * @throws IllegalArgumentException if {@code prefix} is empty (it would ignore every goroutine)
+         * @throws IllegalArgumentException if {@code prefix} is empty (it would ignore every
+         *                                  goroutine) or blank (a name is never meant to start so)
+         * @throws NullPointerException     if it is null
          */
         public static Option ignoreThreadNamePrefix(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
             if (prefix.isEmpty()) {
                 throw new IllegalArgumentException("ignoreThreadNamePrefix(\"\") would ignore every goroutine:"
+                        + " give the start of the names to ignore, e.g. \"cache-refresher-\"");
+            }
+            if (prefix.isBlank()) {
+                throw new IllegalArgumentException("ignoreThreadNamePrefix(\"" + prefix + "\") is only white space:"
                         + " give the start of the names to ignore, e.g. \"cache-refresher-\"");
             }
             return new Option("ignoreThreadNamePrefix(" + prefix + ")", g -> g.name().startsWith(prefix), false);
@@ -159,19 +177,31 @@ public final class Goroutines {
         /**
          * Also lists the virtual threads of the JDK's default scheduler (plain
          * {@code Thread.ofVirtual()} from a platform thread,
-         * {@code Executors.newVirtualThreadPerTaskExecutor()}), but not the JDK's I/O pollers.
+         * {@code Executors.newVirtualThreadPerTaskExecutor()}, and weft's {@code ErrGroup.go},
+         * {@code Context.afterFunc} and {@code Timers.afterFunc} called from a platform thread),
+         * but not the JDK's I/O pollers. Off unless given (see the class doc); the JUnit
+         * extension gives it by default.
          */
         public static Option includeJdkDefaultScheduler() {
             return new Option("includeJdkDefaultScheduler", g -> false, true);
         }
 
+        /**
+         * {@code class.method}: dot-separated Java identifiers (binary names: {@code $} is an
+         * identifier character), at least two; the method may also be {@code <init>} or
+         * {@code <clinit>}, as stack frames name constructors.
+         */
+        private static final Pattern FUNCTION = Pattern.compile(
+                "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+                + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*"
+                + "\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*|<init>|<clinit>)");
+
         private static String checkFunction(String function, String option) {
             Objects.requireNonNull(function, "function");
-            int dot = function.lastIndexOf('.');
-            if (function.isBlank() || dot <= 0 || dot == function.length() - 1) {
+            if (!FUNCTION.matcher(function).matches()) {
                 throw new IllegalArgumentException(option + "(\"" + function + "\") is not a function:"
-                        + " give the binary class name and the method, e.g. \"com.example.Worker.loop\""
-                        + " or \"com.example.Server$Acceptor.run\"");
+                        + " give the fully qualified binary class name and the method, no spaces, \"()\" or \"::\","
+                        + " e.g. \"com.example.Worker.loop\" or \"com.example.Server$Acceptor.run\"");
             }
             return function;
         }
@@ -187,10 +217,10 @@ public final class Goroutines {
      * snapshot, as goleak's {@code Find} builds before it judges.
      *
      * @throws IllegalStateException if the JDK does not list virtual threads (see the class doc)
-     * @throws NullPointerException  if an option is null
+     * @throws NullPointerException  if {@code options} or one of them is null, naming which
      */
     public static List<Goroutine> find(Option... options) {
-        List<Option> opts = List.of(options); // rejects nulls
+        List<Option> opts = checkOptions(options);
         boolean includeDefault = opts.stream().anyMatch(o -> o.includeDefault);
         // ignoreCurrent's threads are left out by id, before their stacks are taken (the costly part)
         Predicate<Thread> skip = t -> opts.stream().anyMatch(o -> o.ignoredIds.contains(t.threadId()));
@@ -202,6 +232,18 @@ public final class Goroutines {
             }
         }
         return found;
+    }
+
+    /** {@code options} as a list; a null array or element is named (which one) in the exception. */
+    private static List<Option> checkOptions(Option[] options) {
+        Objects.requireNonNull(options, "options (the array) is null: pass no options, or Goroutines.Option values");
+        for (int i = 0; i < options.length; i++) {
+            if (options[i] == null) {
+                throw new NullPointerException("options[" + i + "] is null: pass only Goroutines.Option values,"
+                        + " e.g. Goroutines.Option.ignoreCurrent()");
+            }
+        }
+        return List.of(options);
     }
 
     /**
@@ -226,9 +268,11 @@ public final class Goroutines {
      * @throws GoroutineLeakError       listing every goroutine still alive, with its stack
      * @throws IllegalArgumentException if {@code grace} is negative
      * @throws IllegalStateException    if the JDK does not list virtual threads (see the class doc)
+     * @throws NullPointerException     if {@code grace}, {@code options} or one of them is null (named)
      */
     public static void verifyNone(Duration grace, Option... options) {
         Objects.requireNonNull(grace, "grace");
+        checkOptions(options); // before the first look: a bad option is named, not an NPE from deep inside
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative, got " + grace
                     + ": use Duration.ZERO to look once, or e.g. Duration.ofSeconds(2)");

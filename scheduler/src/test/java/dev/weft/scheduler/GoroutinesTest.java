@@ -262,6 +262,25 @@ class GoroutinesTest {
         }
         e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreThreadNamePrefix(""));
         assertTrue(e.getMessage().contains("every goroutine"), e.getMessage());
+        // forms that could never match a frame: spaces, a call's "()", a method reference's "::"
+        for (String bad : List.of(" . ", "com.x.Foo.bar()", "com.x.Foo::bar", " com.x.Foo.bar", "com.x. Foo.bar")) {
+            e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreTopFunction(bad), bad);
+            assertTrue(e.getMessage().contains("ignoreTopFunction(\"" + bad + "\")")
+                    && e.getMessage().contains("no spaces"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreAnyFunction(bad), bad);
+            assertTrue(e.getMessage().contains("ignoreAnyFunction(\"" + bad + "\")"), e.getMessage());
+        }
+        for (String good : List.of("com.x.Foo.bar", "com.x.Server$Acceptor.run", "Foo.lambda$main$0", "com.x.Foo.<init>")) {
+            Option.ignoreTopFunction(good);
+        }
+        e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreThreadNamePrefix(" "));
+        assertTrue(e.getMessage().contains("ignoreThreadNamePrefix(\" \")")
+                && e.getMessage().contains("cache-refresher-"), e.getMessage());
+        NullPointerException n = assertThrows(NullPointerException.class,
+                () -> Goroutines.verifyNone(Duration.ZERO, (Option) null));
+        assertTrue(n.getMessage() != null && n.getMessage().contains("options[0]"), String.valueOf(n.getMessage()));
+        n = assertThrows(NullPointerException.class, () -> Goroutines.find(before, null));
+        assertTrue(n.getMessage() != null && n.getMessage().contains("options[1]"), String.valueOf(n.getMessage()));
         assertThrows(NullPointerException.class, () -> Goroutines.find((Option) null));
         assertThrows(NullPointerException.class, () -> Goroutines.verifyNone(null));
         assertThrows(NullPointerException.class, () -> Option.ignore(null));
@@ -282,5 +301,39 @@ class GoroutinesTest {
             System.gc();
             return refs.stream().allMatch(r -> r.get() == null);
         }, "closed schedulers were never collected; registry size " + LiveSchedulers.size());
+    }
+
+    /** 100,000 leaked goroutines made an 83 MB message: now the first 50 in full, the rest counted per top function. */
+    @Test
+    void aHugeLeakMakesABoundedMessageThatStillCountsEveryGoroutine() {
+        int n = 100_000;
+        List<StackTraceElement> stack = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            stack.add(new StackTraceElement("com.example.Deep", "frame" + i, "Deep.java", i));
+        }
+        List<Goroutine> leaked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<StackTraceElement> st = new ArrayList<>(stack);
+            st.set(0, new StackTraceElement("com.example.Worker" + (i % 3), "loop", "W.java", 1));
+            leaked.add(new Goroutine(Thread.currentThread(), "weft-x", Thread.State.WAITING, "parked", st));
+        }
+        String m = new GoroutineLeakError(leaked, Duration.ZERO).getMessage();
+        assertTrue(m.length() < 200_000, "message of " + m.length() + " chars");
+        assertTrue(m.startsWith("found unexpected goroutines: 100000 virtual threads"), m.substring(0, 100));
+        assertEquals(GoroutineLeakError.MAX_LISTED, m.split("\\[Goroutine #", -1).length - 1);
+        assertTrue(m.contains("... and 99950 more"), m);
+        // 99,950 left: workers 0, 1, 2 get 33,317, 33,317 and 33,316 of them (i = 50.. start at worker 2)
+        assertTrue(m.contains("\t33317 with com.example.Worker0.loop on top of the stack")
+                && m.contains("\t33316 with com.example.Worker1.loop on top of the stack")
+                && m.contains("\t33317 with com.example.Worker2.loop on top of the stack"), m.substring(m.indexOf("... and")));
+        // many distinct top functions: at most MAX_GROUPS lines, then one for the rest
+        List<Goroutine> distinct = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            distinct.add(new Goroutine(Thread.currentThread(), "weft-x", Thread.State.WAITING, "parked",
+                    List.of(new StackTraceElement("com.example.W" + i, "loop", "W.java", 1))));
+        }
+        String d = new GoroutineLeakError(distinct, Duration.ZERO).getMessage();
+        assertTrue(d.contains("\t130 with 130 other top functions"), d.substring(d.indexOf("... and")));
+        assertEquals(200, new GoroutineLeakError(distinct, Duration.ZERO).leaked().size());
     }
 }

@@ -45,9 +45,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * state, what it waits on and its stack. If the test failed too, the leak error is added to its
  * failure as a suppressed exception (JUnit's rule for after-each callbacks).
  *
- * <p>Which goroutines: those of every live {@code GoScheduler} (see {@link Goroutines}); with
- * {@link Options#includeJdkDefaultScheduler()} also the virtual threads of the JDK's default
- * scheduler (plain {@code Thread.ofVirtual()} from a platform thread).
+ * <p>Which goroutines: those of every live {@code GoScheduler} (see {@link Goroutines}), and by
+ * default also the virtual threads of the JDK's default scheduler, where weft's own
+ * {@code ErrGroup.go}, {@code Context.afterFunc} and {@code Timers.afterFunc} start their threads
+ * when a test calls them from its platform thread (and plain {@code Thread.ofVirtual()});
+ * {@code @Options(includeJdkDefaultScheduler = false)} leaves those out. (The plain
+ * {@code Goroutines} API includes them only when asked: it does not always snapshot first.)
  *
  * <p>Configuration: {@link Options} on the test method, else on the test class (inherited by
  * subclasses), else on an enclosing class of a {@code @Nested} class; the first found is used
@@ -90,8 +93,16 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
          */
         boolean ignoreCurrent() default true;
 
-        /** Also check the virtual threads of the JDK's default scheduler. */
-        boolean includeJdkDefaultScheduler() default false;
+        /**
+         * Whether the virtual threads of the JDK's default scheduler are checked too (on by
+         * default): those weft's own APIs start when a test calls them from its platform thread
+         * ({@code new ErrGroup().go(...)}, {@code Context.afterFunc}, {@code Timers.afterFunc}),
+         * and plain {@code Thread.ofVirtual()} ones. Only those started during the test count
+         * (with {@link #ignoreCurrent()}), never the JDK's I/O pollers. {@code false} checks weft
+         * schedulers' goroutines alone, e.g. when a library the test uses keeps virtual threads
+         * of its own.
+         */
+        boolean includeJdkDefaultScheduler() default true;
 
         /** {@link Goroutines.Option#ignoreTopFunction}: {@code "com.example.Worker.loop"}. */
         String[] ignoreTopFunction() default {};
@@ -144,7 +155,7 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
             found = find(c);
         }
         if (found.isEmpty()) {
-            return new Settings(Goroutines.DEFAULT_GRACE, true, List.of());
+            return new Settings(Goroutines.DEFAULT_GRACE, true, List.of(Goroutines.Option.includeJdkDefaultScheduler()));
         }
         Options o = found.get();
         List<Goroutines.Option> options = new ArrayList<>();

@@ -235,14 +235,16 @@ class GoroutineLeakCheckTest {
     @ExtendWith(GoroutineLeakCheck.class)
     static class JdkDefault {
         @Test
-        @GoroutineLeakCheck.Options(grace = "0")
-        void notCheckedByDefault() {
-            STARTED.add(Thread.ofVirtual().name("jdk-leak").start(GoroutineLeakCheckTest::waitForRelease));
+        @GoroutineLeakCheck.Options(grace = "0", includeJdkDefaultScheduler = false)
+        void notCheckedWhenExcluded() {
+            Thread t = Thread.ofVirtual().name("jdk-leak").start(GoroutineLeakCheckTest::waitForRelease);
+            STARTED.add(t);
+            awaitTrue(() -> t.getState() == Thread.State.WAITING, "never waited");
         }
 
         @Test
-        @GoroutineLeakCheck.Options(grace = "0", includeJdkDefaultScheduler = true)
-        void checkedWhenAskedFor() {
+        @GoroutineLeakCheck.Options(grace = "0")
+        void checkedByDefault() {
             Thread t = Thread.ofVirtual().name("jdk-leak").start(GoroutineLeakCheckTest::waitForRelease);
             STARTED.add(t);
             awaitTrue(() -> t.getState() == Thread.State.WAITING, "never waited");
@@ -337,10 +339,10 @@ class GoroutineLeakCheckTest {
     }
 
     @Test
-    void jdkDefaultSchedulerThreadsOnlyWhenAskedFor() {
+    void jdkDefaultSchedulerThreadsByDefaultUnlessExcluded() {
         EngineExecutionResults r = run(selectClass(JdkDefault.class));
         r.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
-        GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "checkedWhenAskedFor"));
+        GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "checkedByDefault"));
         assertTrue(e.getMessage().contains("\"jdk-leak\" on " + Goroutines.JDK_DEFAULT_SCHEDULER), e.getMessage());
     }
 
