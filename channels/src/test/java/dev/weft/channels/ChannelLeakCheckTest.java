@@ -15,7 +15,6 @@ import java.time.Duration;
 import dev.weft.test.GoroutineLeakCheck;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +51,9 @@ class ChannelLeakCheckTest {
     @Test
     void aReceiverBlockedForeverIsReportedAsParkedInAWeftChannel() throws Exception {
         Goroutines.Option before = Goroutines.Option.ignoreCurrent();
-        try (GoScheduler s = GoScheduler.create(2)) {
-            Chan<String> results = Chan.unbuffered();
+        Chan<String> results = Chan.unbuffered();
+        try (GoScheduler s = GoScheduler.create(2);
+                AutoCloseable release = () -> closeIfOpen(results)) { // a failed assertion must not hang in close()
             Thread receiver = s.virtualThreadBuilder().name("forgotten-receiver").start(() -> {
                 try {
                     results.receive();
@@ -84,9 +84,9 @@ class ChannelLeakCheckTest {
     @Test
     void aSelectWaitingOnChannelsNoOneUsesIsReportedToo() throws Exception {
         Goroutines.Option before = Goroutines.Option.ignoreCurrent();
-        try (GoScheduler s = GoScheduler.create(1)) {
-            Chan<Integer> a = Chan.unbuffered();
-            Chan<Integer> b = Chan.buffered(1);
+        Chan<Integer> a = Chan.unbuffered();
+        Chan<Integer> b = Chan.buffered(1);
+        try (GoScheduler s = GoScheduler.create(1); AutoCloseable release = () -> closeIfOpen(a)) {
             Thread t = s.go(() -> {
                 try {
                     Select.select(a.onReceive(x -> x), b.onReceive(x -> x));
@@ -104,11 +104,22 @@ class ChannelLeakCheckTest {
         }
     }
 
+    /** Releases a goroutine a failed assertion left blocked, so the scheduler's close() can end. */
+    private static void closeIfOpen(Chan<?> ch) {
+        if (!ch.isClosed()) {
+            ch.close();
+        }
+    }
+
     // ---- the extension on channel leaks: fixture classes run only through EngineTestKit
 
     /** What the fixtures' goroutines block on; closed by {@link #releaseAll()}. */
     static volatile Chan<String> never;
-    static volatile CountDownLatch blocked;
+    /**
+     * A permit per goroutine that reached {@link Leaky#loopForever}; each {@link Leaky#awaitBlocked}
+     * takes one (a latch would stay open across the fixtures' tests, which share this state).
+     */
+    static final java.util.concurrent.Semaphore STARTED_PERMITS = new java.util.concurrent.Semaphore(0);
     static volatile GoScheduler sched;
     /** A WaitGroup a fixture's goroutine waits on; done by {@link #releaseAll()}. */
     static volatile WaitGroup group;
@@ -122,7 +133,7 @@ class ChannelLeakCheckTest {
     @BeforeEach
     void newFixtureState() {
         never = Chan.unbuffered();
-        blocked = new CountDownLatch(1);
+        STARTED_PERMITS.drainPermits();
         sched = GoScheduler.create(1);
         STARTED.clear();
     }
@@ -147,7 +158,7 @@ class ChannelLeakCheckTest {
 
         static void loopForever() {
             STARTED.add(Thread.currentThread());
-            blocked.countDown();
+            STARTED_PERMITS.release();
             try {
                 for (;;) {
                     never.receive();
@@ -169,7 +180,7 @@ class ChannelLeakCheckTest {
         /** Waits until the leaked goroutine has started and is blocked (parked) in its receive. */
         static void awaitBlocked() {
             try {
-                assertTrue(blocked.await(10, TimeUnit.SECONDS), "the goroutine never started");
+                assertTrue(STARTED_PERMITS.tryAcquire(10, TimeUnit.SECONDS), "the goroutine never started");
                 awaitWaiting(STARTED.getLast());
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
@@ -273,7 +284,7 @@ class ChannelLeakCheckTest {
         assertEquals(List.of("reportedWithTheUserFunctionOnTop()"), failedNames(r),
                 r.testEvents().failed().list().toString());
         GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "reportedWithTheUserFunctionOnTop"));
-        assertEquals(LOOP, e.leaked().getFirst().topFunction());
+        assertEquals(LOOP, e.leaked().getFirst().topFunction(), e.getMessage());
         assertTrue(e.getMessage().contains("with " + LOOP + " on top of the stack"), e.getMessage());
     }
 
@@ -287,7 +298,7 @@ class ChannelLeakCheckTest {
             GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, m));
             assertEquals(1, e.leaked().size(), e.getMessage());
             assertEquals(Goroutines.JDK_DEFAULT_SCHEDULER, e.leaked().getFirst().scheduler(), m);
-            assertEquals(LOOP, e.leaked().getFirst().topFunction(), m);
+            assertEquals(LOOP, e.leaked().getFirst().topFunction(), m + ": " + e.getMessage());
         }
     }
 }

@@ -333,6 +333,11 @@ public final class Goroutines {
         ParkedThreads.Wait wait = ParkedThreads.classify(t);
         Object blocker = LockSupport.getBlocker(t);
         StackTraceElement[] stack = t.getStackTrace();
+        // a virtual thread caught mounting or unmounting shows no frames: look again, briefly
+        for (int i = 0; stack.length == 0 && i < 100 && t.isAlive(); i++) {
+            Thread.yield();
+            stack = t.getStackTrace();
+        }
         Thread.State state = t.getState();
         return new Goroutine(t, scheduler, state, waitsOn(wait, state, blocker), Arrays.asList(stack));
     }
