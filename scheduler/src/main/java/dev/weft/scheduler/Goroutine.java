@@ -37,6 +37,8 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
     private static final String[] WEFT_PACKAGES = {"dev.weft.channels.", "dev.weft.scheduler."};
 
     /**
+     * A snapshot of one goroutine; {@link Goroutines#find} makes them. The stack is copied.
+     *
      * @throws NullPointerException if any component is null
      */
     public Goroutine {
@@ -47,12 +49,20 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
         stack = List.copyOf(stack);
     }
 
-    /** The thread's name (may be empty: virtual threads are unnamed by default). */
+    /**
+     * The thread's name.
+     *
+     * @return the name; may be empty: virtual threads are unnamed by default
+     */
     public String name() {
         return thread.getName();
     }
 
-    /** The thread's id ({@link Thread#threadId()}), unique in the JVM. */
+    /**
+     * The thread's id.
+     *
+     * @return {@link Thread#threadId()}, unique in the JVM
+     */
     public long id() {
         return thread.threadId();
     }
@@ -65,8 +75,10 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
      * jars only: tests and examples in those packages are user code). Every parked virtual
      * thread's literal top frame is the JDK's park machinery, and a goroutine blocked on a
      * channel is in {@code Waiter.await} whatever it waits for; goleak reports the user's function
-     * because Go hides runtime frames. If every frame is the JDK's or weft's, the literal top
-     * frame; empty if the stack is.
+     * because Go hides runtime frames.
+     *
+     * @return {@code class.method} of the top user frame; if every frame is the JDK's or weft's,
+     *         the literal top frame; empty if the stack is
      */
     public String topFunction() {
         for (StackTraceElement f : stack) {

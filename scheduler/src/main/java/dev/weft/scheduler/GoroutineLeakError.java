@@ -28,6 +28,9 @@ public final class GoroutineLeakError extends AssertionError {
     private final transient List<Goroutine> leaked;
 
     /**
+     * The error {@link Goroutines#verifyNone} throws: a message listing the goroutines (the first
+     * ones in full, then a count per top function) and the grace they were given.
+     *
      * @param leaked the goroutines found alive, at least one
      * @param grace  how long {@code verifyNone} waited for them to end
      * @throws IllegalArgumentException if {@code leaked} is empty
@@ -37,7 +40,11 @@ public final class GoroutineLeakError extends AssertionError {
         this.leaked = List.copyOf(leaked);
     }
 
-    /** The goroutines found alive, as seen at the last look. */
+    /**
+     * The goroutines found alive, as seen at the last look.
+     *
+     * @return all of them (the message may list only the first), or empty after deserialization
+     */
     public List<Goroutine> leaked() {
         return leaked == null ? List.of() : leaked;
     }

@@ -109,6 +109,7 @@ public final class Goroutines {
          *                 {@code "com.example.Cache.refreshLoop"} or
          *                 {@code "com.example.Server$Acceptor.run"}: no spaces, no
          *                 {@code "()"}, no {@code "::"}
+         * @return the option
          * @throws IllegalArgumentException if it is not of that form, naming the value
          * @throws NullPointerException     if it is null
          */
@@ -122,6 +123,7 @@ public final class Goroutines {
          * {@code IgnoreAnyFunction}.
          *
          * @param function {@code class.method}, as for {@link #ignoreTopFunction}
+         * @return the option
          * @throws IllegalArgumentException if it is not of that form, naming the value
          * @throws NullPointerException     if it is null
          */
@@ -133,6 +135,8 @@ public final class Goroutines {
         /**
          * Ignores goroutines whose thread name starts with {@code prefix} (case-sensitive).
          *
+         * @param prefix the start of the names to ignore, e.g. {@code "my-pool-"}
+         * @return the option
          * @throws IllegalArgumentException if {@code prefix} is empty (it would ignore every
          *                                  goroutine) or blank (a name is never meant to start so)
          * @throws NullPointerException     if it is null
@@ -153,6 +157,10 @@ public final class Goroutines {
         /**
          * Ignores goroutines for which {@code predicate} is true. It runs on the checking thread,
          * once per goroutine per look; it must not block.
+         *
+         * @param predicate true for a goroutine to ignore
+         * @return the option
+         * @throws NullPointerException if it is null
          */
         public static Option ignore(Predicate<Goroutine> predicate) {
             Objects.requireNonNull(predicate, "predicate");
@@ -164,6 +172,7 @@ public final class Goroutines {
          * one, whether or not that is included later): goleak's {@code IgnoreCurrent}. Take it before the code under test runs; only
          * goroutines started afterwards are then reported. Holds their ids, not the threads.
          *
+         * @return the option, holding the ids seen now
          * @throws IllegalStateException if the JDK does not list virtual threads (see the class doc)
          */
         public static Option ignoreCurrent() {
@@ -181,6 +190,8 @@ public final class Goroutines {
          * {@code Context.afterFunc} and {@code Timers.afterFunc} called from a platform thread),
          * but not the JDK's I/O pollers. Off unless given (see the class doc); the JUnit
          * extension gives it by default.
+         *
+         * @return the option
          */
         public static Option includeJdkDefaultScheduler() {
             return new Option("includeJdkDefaultScheduler", g -> false, true);
@@ -216,6 +227,8 @@ public final class Goroutines {
      * The live goroutines not ignored by {@code options}, each once, in no particular order: a
      * snapshot, as goleak's {@code Find} builds before it judges.
      *
+     * @param options what to ignore or include; none: every goroutine of every weft scheduler
+     * @return the goroutines found, each described as it was when seen
      * @throws IllegalStateException if the JDK does not list virtual threads (see the class doc)
      * @throws NullPointerException  if {@code options} or one of them is null, naming which
      */
@@ -249,6 +262,8 @@ public final class Goroutines {
     /**
      * {@link #verifyNone(Duration, Option...)} without options.
      *
+     * @param grace how long goroutines may take to end, 0 or more ({@link #DEFAULT_GRACE} is the
+     *              extension's default); zero looks once
      * @throws GoroutineLeakError       if goroutines are still alive after {@code grace}
      * @throws IllegalArgumentException if {@code grace} is negative
      */
@@ -265,6 +280,7 @@ public final class Goroutines {
      *
      * @param grace how long goroutines may take to end, {@code Duration.ZERO} or more
      *              ({@link #DEFAULT_GRACE} is the extension's default); zero looks once
+     * @param options what to ignore or include, as for {@link #find}
      * @throws GoroutineLeakError       listing every goroutine still alive, with its stack
      * @throws IllegalArgumentException if {@code grace} is negative
      * @throws IllegalStateException    if the JDK does not list virtual threads (see the class doc)
