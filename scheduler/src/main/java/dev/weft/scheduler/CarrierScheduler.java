@@ -969,8 +969,14 @@ final class CarrierScheduler implements Executor {
         return shutdown;
     }
 
+    /** Every goroutine ended after shutdown: carriers and sysmon stop on it (they may still be exiting). */
     boolean isTerminated() {
         return terminated;
+    }
+
+    /** What {@link #awaitTermination} waits for: terminated, every carrier gone, the MXBean unregistered. */
+    boolean isFullyTerminated() {
+        return terminationLatch.getCount() == 0;
     }
 
     boolean awaitTermination(long nanos) throws InterruptedException {

@@ -410,12 +410,14 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /**
-     * True when shut down and every virtual thread of this scheduler has ended.
+     * True when shut down, every virtual thread of this scheduler has ended and its carriers
+     * have exited: exactly when {@link #awaitTermination} returns true, as
+     * {@link ExecutorService#isTerminated()} agrees with its {@code awaitTermination}.
      *
      * @return true once terminated; never false again
      */
     public boolean isTerminated() {
-        return sched.isTerminated();
+        return sched.isFullyTerminated();
     }
 
     /**
