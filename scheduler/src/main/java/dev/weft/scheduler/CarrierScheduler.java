@@ -133,11 +133,19 @@ final class CarrierScheduler implements Executor {
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
     CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
+        this(name, procs, settings, cpuLimit, null);
+    }
+
+    /**
+     * @param face the JDK default's face made by weft's agent, which the owner binds once this
+     *             engine runs; null: a face of its own, bound at once
+     */
+    CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face) {
         this.name = name;
         this.settings = settings;
         this.maxThreads = settings.maxThreads();
         this.timers = new TimerQueue(name);
-        this.jdk = new JdkScheduler(this);
+        this.jdk = face != null ? face : new JdkScheduler(this);
         synchronized (lock) { // not yet shared: any thread may build a scheduler
             for (int i = 0; i < procs; i++) {
                 allp[i] = new Processor(i);

@@ -96,8 +96,14 @@ public final class GoScheduler implements AutoCloseable {
     private GoScheduler(String name, int procs, boolean isGlobal, IntSupplier cpuLimit) {
         VirtualThreads.ensureAvailable();
         SysmonSettings settings = SysmonSettings.fromSystemProperties();
-        JdkPollers.startOutsideWeft();
-        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs), settings, cpuLimit);
+        // Under weft's agent the global scheduler is the JDK's default: its face exists already,
+        // and it may be built while the JDK starts its pollers (on it, which is where they
+        // belong): waiting for them here could deadlock (see JdkScheduler).
+        JdkScheduler jdkDefault = isGlobal ? JdkScheduler.jdkDefault() : null;
+        if (jdkDefault == null) {
+            JdkPollers.startOutsideWeft();
+        }
+        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs), settings, cpuLimit, jdkDefault);
         this.sched.owner = this; // published to carriers by Thread.start
         this.factory = VirtualThreads.builder(sched.jdk).factory();
         this.isGlobal = isGlobal;
@@ -105,6 +111,12 @@ public final class GoScheduler implements AutoCloseable {
         sched.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
         sched.start();
         LiveSchedulers.register(this); // weakly, for Goroutines (leak checks)
+        sched.jdk.bind(sched); // the JDK default's face runs what was submitted before
+    }
+
+    /** The engine under this scheduler. */
+    CarrierScheduler engine() {
+        return sched;
     }
 
     /**
@@ -255,7 +267,7 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /** A resize by hand: from now on the CPU limit no longer sizes this scheduler. */
-    private int resize(int n, String reason) {
+    int resize(int n, String reason) {
         sched.sysmon.procsSetExplicitly();
         return sched.resize(n, reason);
     }

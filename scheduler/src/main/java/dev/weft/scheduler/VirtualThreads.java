@@ -286,6 +286,18 @@ final class VirtualThreads {
         return TERMINATION.compareAndSet(vthread, (CountDownLatch) null, latch);
     }
 
+    /** {@code VirtualThread.DEFAULT_SCHEDULER}: the JDK's default virtual-thread scheduler. */
+    static Object jdkDefaultScheduler() {
+        ensureAvailable();
+        try {
+            Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
+            f.setAccessible(true);
+            return f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("unexpected JDK: no VirtualThread.DEFAULT_SCHEDULER: " + e, e);
+        }
+    }
+
     /** The JDK's internal state of a virtual thread (see {@code VirtualThread.state}). */
     static int state(Thread vthread) {
         return (int) STATE.getVolatile(vthread);

@@ -1,0 +1,155 @@
+package dev.weft.agent;
+
+import dev.weft.scheduler.internal.AgentSupport;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The agent proper, called by {@link WeftAgent} on JDK 25: makes weft's
+ * {@code GoScheduler.global()} the scheduler of every virtual thread created without one.
+ *
+ * <p>In this order, so that nothing changes until every check has passed:
+ * <ol>
+ *   <li>options and settings ({@code -Dgomaxprocs}, {@code GOMAXPROCS}, {@code weft.*}), with
+ *       the messages {@code GoScheduler} gives;</li>
+ *   <li>nothing at all while a CDS archive or AOT cache is being dumped (patching then crashed
+ *       JDK 25.0.3);</li>
+ *   <li>opens {@code java.lang} (to weft, and to every unnamed module, as
+ *       {@code --add-opens java.base/java.lang=ALL-UNNAMED} would) and exports the two internal
+ *       packages the agent reads ({@code jdk.internal.misc}) to the agent;</li>
+ *   <li>makes weft's pool, defines {@code java.lang.WeftAgentBridge} holding it, and patches
+ *       {@code VirtualThread} ({@link VirtualThreadPatch});</li>
+ *   <li>initialises {@code VirtualThread} and checks its default scheduler is weft's pool. No
+ *       virtual thread starts on it here: the global scheduler is built on the first one.</li>
+ * </ol>
+ * A refusal is one line on stderr and exit status 1; with {@code -Dweft.agent.onError=warn},
+ * a warning, and the JVM goes on with the JDK's scheduler.
+ */
+public final class AgentMain {
+    private AgentMain() {
+    }
+
+    /**
+     * Called reflectively by {@link WeftAgent}.
+     *
+     * @param options the agent options, or null
+     * @param inst    the JVM's instrumentation
+     * @param late    whether this is {@code agentmain} (after start-up) rather than {@code premain}
+     */
+    public static void start(String options, Instrumentation inst, boolean late) {
+        boolean warn = "warn".equals(System.getProperty(AgentOptions.ON_ERROR_PROPERTY));
+        try {
+            warn = AgentOptions.parseAndApply(options).warnOnly();
+            install(inst, late);
+        } catch (AgentOptions.Refused e) {
+            refuse(e.getMessage(), warn);
+        } catch (RuntimeException | ReflectiveOperationException | UnmodifiableClassException | LinkageError e) {
+            String m = e.getMessage();
+            refuse(m != null && !m.isBlank() ? m : e.toString(), warn);
+        }
+    }
+
+    private static void install(Instrumentation inst, boolean late) throws ReflectiveOperationException,
+            UnmodifiableClassException {
+        Module base = Object.class.getModule();
+        Module agent = AgentMain.class.getModule();
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)),
+                Map.of("java.lang", Set.of(agent)), Set.of(), Map.of());
+        if (isDumpingArchive()) {
+            System.err.println("weft-agent: a CDS archive or AOT cache is being made in this run: virtual threads"
+                    + " stay on the JDK's scheduler until a run that uses it");
+            return;
+        }
+        useStderrLoggingIfNoSlf4jProvider();
+        try {
+            AgentSupport.checkSettings();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AgentOptions.Refused(e.getMessage());
+        }
+        openJavaLangToAllUnnamed();
+
+        Class<?> vt = Class.forName("java.lang.VirtualThread", false, null);
+        boolean initialised = !shouldBeInitialized(vt);
+        if (!inst.isModifiableClass(vt) || !inst.isRetransformClassesSupported()) {
+            throw new AgentOptions.Refused("this JVM cannot retransform java.lang.VirtualThread"
+                    + " (is weft-agent.jar's manifest intact? it needs Can-Retransform-Classes: true)");
+        }
+        ForkJoinPool pool = AgentSupport.newJdkDefaultScheduler();
+        Bridge.install(pool);
+        VirtualThreadPatch patch = new VirtualThreadPatch(initialised);
+        inst.addTransformer(patch, true); // stays: another agent's retransform restarts from the JDK's bytes
+        inst.retransformClasses(vt);
+        if (patch.applied == 0) {
+            inst.removeTransformer(patch);
+            throw new AgentOptions.Refused(patch.failure != null ? patch.failure
+                    : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
+        }
+        if (initialised) {
+            System.err.println("weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
+                    + " is initialised): only virtual threads created from now on run on weft; the JDK's"
+                    + " VirtualThreadSchedulerMXBean and jcmd Thread.vthread_scheduler keep showing the JDK's"
+                    + " scheduler. Use -javaagent at start-up for all of it");
+            return;
+        }
+        AgentSupport.checkInstalled(pool);
+    }
+
+    /**
+     * Without an SLF4J provider the application would get SLF4J's no-operation logger, and
+     * weft's reports (a deadlock, a blocked carrier) would be lost: then weft logs to stderr
+     * through slf4j-simple, which the agent carries without its service file, so it is never
+     * chosen over the application's own provider.
+     */
+    private static void useStderrLoggingIfNoSlf4jProvider() {
+        if (System.getProperty("slf4j.provider") != null) {
+            return;
+        }
+        try {
+            ClassLoader app = ClassLoader.getSystemClassLoader();
+            Class<?> spi = Class.forName("org.slf4j.spi.SLF4JServiceProvider", false, app);
+            if (ServiceLoader.load(spi, app).stream().findAny().isEmpty()) {
+                System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+                if (System.getProperty("slf4j.internal.verbosity") == null) {
+                    System.setProperty("slf4j.internal.verbosity", "WARN"); // not its "loading provider" line
+                }
+            }
+        } catch (ClassNotFoundException | java.util.ServiceConfigurationError e) {
+            // the application's own SLF4J decides
+        }
+    }
+
+    private static boolean isDumpingArchive() throws ReflectiveOperationException {
+        return (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
+    }
+
+    /** {@code jdk.internal.misc.Unsafe.shouldBeInitialized}: true while the class is not initialised. */
+    private static boolean shouldBeInitialized(Class<?> c) throws ReflectiveOperationException {
+        Class<?> unsafe = Class.forName("jdk.internal.misc.Unsafe");
+        Object u = unsafe.getMethod("getUnsafe").invoke(null);
+        return (boolean) unsafe.getMethod("shouldBeInitialized", Class.class).invoke(u, c);
+    }
+
+    /** As {@code --add-opens java.base/java.lang=ALL-UNNAMED}: weft in any class loader plugs in. */
+    private static void openJavaLangToAllUnnamed() throws ReflectiveOperationException {
+        Module base = Object.class.getModule();
+        // Module.implAddOpensToAllUnnamed is private to java.lang, which is now open to the agent.
+        var m = Module.class.getDeclaredMethod("implAddOpensToAllUnnamed", String.class);
+        m.setAccessible(true);
+        m.invoke(base, "java.lang");
+    }
+
+    private static void refuse(String message, boolean warn) {
+        if (warn) {
+            System.err.println("weft-agent: " + message
+                    + " (weft.agent.onError=warn: virtual threads stay on the JDK's scheduler)");
+            return;
+        }
+        System.err.println("weft-agent: " + message);
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.weft.agent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's options: {@code -javaagent:weft-agent.jar=gomaxprocs=4,onError=warn}. Each is the
+ * same as a system property, which it sets ({@code -Dgomaxprocs}, {@code -Dweft.agent.onError});
+ * giving both with different values is an error.
+ *
+ * @param onError {@code exit} (the default: a bad setting ends the JVM with status 1) or
+ *                {@code warn} (the JVM goes on with the JDK's scheduler)
+ */
+record AgentOptions(String onError) {
+    /** Option name to the system property it sets. */
+    static final Map<String, String> PROPERTIES = Map.of(
+            "gomaxprocs", "gomaxprocs",
+            "onError", "weft.agent.onError");
+    static final String ON_ERROR_PROPERTY = "weft.agent.onError";
+
+    /** Why the agent refuses to start: the message is one line, for stderr. */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Parses the options (null or empty: none) and sets the system properties they stand for.
+     *
+     * @throws Refused naming the bad option and the fix
+     */
+    static AgentOptions parseAndApply(String options) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (options != null && !options.isBlank()) {
+            for (String item : options.split(",")) {
+                int eq = item.indexOf('=');
+                String key = (eq < 0 ? item : item.substring(0, eq)).strip();
+                String value = eq < 0 ? null : item.substring(eq + 1).strip();
+                if (!PROPERTIES.containsKey(key)) {
+                    throw new Refused("unknown agent option '" + item + "' in -javaagent:weft-agent.jar=" + options
+                            + ". Known options: gomaxprocs=N, onError=exit|warn (as -Dgomaxprocs=N, -Dweft.agent.onError=exit|warn)");
+                }
+                if (value == null || value.isEmpty()) {
+                    throw new Refused("agent option '" + key + "' has no value in -javaagent:weft-agent.jar=" + options
+                            + ". Write it as " + key + "=VALUE");
+                }
+                if (given.put(key, value) != null) {
+                    throw new Refused("agent option '" + key + "' is given twice in -javaagent:weft-agent.jar=" + options);
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            String property = PROPERTIES.get(e.getKey());
+            String already = System.getProperty(property);
+            if (already != null && !already.equals(e.getValue())) {
+                throw new Refused("-D" + property + "=" + already + " and the agent option " + e.getKey() + "="
+                        + e.getValue() + " disagree. Fix: give it once");
+            }
+            System.setProperty(property, e.getValue());
+        }
+        return new AgentOptions(onErrorProperty());
+    }
+
+    /** {@code -Dweft.agent.onError}: exit or warn. */
+    static String onErrorProperty() {
+        String v = System.getProperty(ON_ERROR_PROPERTY, "exit");
+        if (!v.equals("exit") && !v.equals("warn")) {
+            throw new Refused("-D" + ON_ERROR_PROPERTY + "=" + v + " is not valid. Fix: exit (the default: stop the JVM"
+                    + " on a bad setting) or warn (keep the JDK's scheduler and go on)");
+        }
+        return v;
+    }
+
+    boolean warnOnly() {
+        return onError.equals("warn");
+    }
+}
