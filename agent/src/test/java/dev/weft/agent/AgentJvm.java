@@ -1,0 +1,123 @@
+package dev.weft.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs plain JDK programs (main classes of this module's test sources, which import nothing of
+ * weft) in a child JVM under {@code -javaagent:weft-agent.jar}: the agent jar is the only weft
+ * on the child's class path, as for a user. Output is stdout and stderr together.
+ */
+final class AgentJvm {
+    private AgentJvm() {
+    }
+
+    /** What a child printed and how it exited. */
+    record Result(int exitCode, String output) {
+        /** Checks exit status 0 and a line {@code done}; returns the output. */
+        String ok() {
+            assertEquals(0, exitCode, output);
+            assertTrue(output.lines().anyMatch("done"::equals), "no 'done' line:\n" + output);
+            noCrash();
+            return output;
+        }
+
+        /** Checks no JVM crash, fatal agent error or native stack dump. */
+        Result noCrash() {
+            for (String bad : List.of("FATAL ERROR", "hs_err_pid", "SIGSEGV", "A fatal error", "*** java.lang.instrument")) {
+                assertFalse(output.contains(bad), "'" + bad + "' in:\n" + output);
+            }
+            return this;
+        }
+    }
+
+    /** The agent jar built by this module's package phase (failsafe passes its path). */
+    static Path agentJar() {
+        String p = System.getProperty("weft.agent.jar");
+        Path jar = p != null ? Path.of(p) : Path.of("target", "weft-agent.jar");
+        assertTrue(Files.isRegularFile(jar), "weft-agent.jar not built at " + jar.toAbsolutePath()
+                + ": run the tests with 'mvn verify' (they are integration tests, after package)");
+        return jar.toAbsolutePath();
+    }
+
+    /** This module's test classes: the plain JDK programs. */
+    static String testClasses() {
+        return Path.of("target", "test-classes").toAbsolutePath().toString();
+    }
+
+    /** Runs {@code main} under the agent with {@code flags} (JVM options) and {@code args}. */
+    static Result withAgent(Class<?> main, List<String> flags, String... args) throws Exception {
+        List<String> all = new ArrayList<>();
+        all.add("-javaagent:" + agentJar());
+        all.addAll(flags);
+        return run(testClasses(), all, main.getName(), args);
+    }
+
+    /** Runs {@code main} without the agent: the JDK's own scheduler, for comparison. */
+    static Result withoutAgent(Class<?> main, List<String> flags, String... args) throws Exception {
+        return run(testClasses(), flags, main.getName(), args);
+    }
+
+    /**
+     * Runs {@code java -cp classPath flags mainClass args} with JDK 25 (this JVM's java), with no
+     * {@code JAVA_TOOL_OPTIONS}/{@code JDK_JAVA_OPTIONS} from outside; kills it after 120 s.
+     */
+    static Result run(String classPath, List<String> flags, String mainClass, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        if (classPath != null) {
+            cmd.addAll(List.of("-cp", classPath));
+        }
+        cmd.addAll(flags);
+        if (mainClass != null) {
+            cmd.add(mainClass);
+        }
+        cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    /** The java launcher of this JVM (JDK 25). */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Runs a command; output stdout and stderr together; killed after 120 s (a failed check). */
+    static Result exec(List<String> cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("GOMAXPROCS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon(true).start(r));
+        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        String output = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertTrue(exited, "child JVM did not exit within 120 s, killed: " + String.join(" ", cmd) + "\n" + output);
+        return new Result(p.exitValue(), output);
+    }
+
+    /** Joins class path entries. */
+    static String classPath(String... entries) {
+        return String.join(File.pathSeparator, entries);
+    }
+}
