@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The agent's options: {@code -javaagent:weft-agent.jar=gomaxprocs=4,onError=warn}. Each is the
  * same as a system property, which it sets ({@code -Dgomaxprocs}, {@code -Dweft.agent.onError});
- * giving both with different values is an error.
+ * giving both with different values is an error. With no size of weft's own, the JDK's
+ * {@code -Djdk.virtualThreadScheduler.parallelism} sizes weft ({@link #followJdkParallelism}).
  *
  * @param onError {@code exit} (the default: a bad setting ends the JVM with status 1) or
  *                {@code warn} (the JVM goes on with the JDK's scheduler)
@@ -59,7 +60,34 @@ record AgentOptions(String onError) {
             }
             System.setProperty(property, e.getValue());
         }
-        return new AgentOptions(onErrorProperty());
+        String onError = onErrorProperty();
+        followJdkParallelism();
+        return new AgentOptions(onError);
+    }
+
+    /** The JDK's own size setting, which weft follows when it has none of its own. */
+    static final String JDK_PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
+
+    /**
+     * {@code -Djdk.virtualThreadScheduler.parallelism=N}, set for the JDK's scheduler, sizes
+     * weft's too when neither {@code -Dgomaxprocs} nor {@code GOMAXPROCS} is set: a drop-in keeps
+     * the size the application was tuned to.
+     *
+     * @throws Refused if it is not an integer from 1 to 1024
+     */
+    static void followJdkParallelism() {
+        String jdk = System.getProperty(JDK_PARALLELISM);
+        if (jdk == null || System.getProperty("gomaxprocs") != null || System.getenv("GOMAXPROCS") != null) {
+            return;
+        }
+        String v = jdk.strip();
+        boolean valid = !v.isEmpty() && v.length() <= 4 && v.chars().allMatch(c -> c >= '0' && c <= '9')
+                && Integer.parseInt(v) >= 1 && Integer.parseInt(v) <= 1024;
+        if (!valid) {
+            throw new Refused("-D" + JDK_PARALLELISM + "=" + jdk + " is not valid: under weft-agent it sizes weft's"
+                    + " scheduler (gomaxprocs), which must be an integer from 1 to 1024. Fix: set it so, or set -Dgomaxprocs=N");
+        }
+        System.setProperty("gomaxprocs", v);
     }
 
     /** {@code -Dweft.agent.onError}: exit or warn. */

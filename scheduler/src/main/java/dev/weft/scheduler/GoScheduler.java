@@ -46,10 +46,13 @@ import java.util.function.IntSupplier;
  * {@code Executors.newVirtualThreadPerTaskExecutor()}) <em>from a virtual thread of this
  * scheduler</em> runs on this scheduler too: the JDK gives a new virtual thread its parent's
  * scheduler when none is set. From any other thread, those APIs use the JDK's default scheduler;
- * use {@link #go}, {@link #virtualThreadBuilder()} or {@link #virtualThreadFactory()} instead.
+ * use {@link #go}, {@link #virtualThreadBuilder()} or {@link #virtualThreadFactory()} instead, or
+ * run with weft's agent ({@code -javaagent:weft-agent.jar}), which makes {@link #global()} the
+ * JDK's default scheduler, so that every virtual thread created without one runs on it.
  *
  * <h2>Requirements</h2>
- * JDK 25 and the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or the module
+ * JDK 25 and the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} (weft's agent opens
+ * it by itself; or the module
  * name {@code dev.weft.scheduler} when weft is on the module path); without it every factory
  * method throws {@link IllegalStateException} naming the flag. An executable jar can carry the
  * manifest attribute {@code Add-Opens: java.base/java.lang} instead.
