@@ -44,13 +44,18 @@ final class Bridge {
      */
     static void install(ForkJoinPool scheduler) throws ReflectiveOperationException {
         MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
-        Class<?> bridge;
-        try {
-            bridge = javaLang.defineClass(bytes());
-        } catch (LinkageError alreadyDefined) { // a second agent copy, or a second attach
-            bridge = Class.forName("java.lang.WeftAgentBridge", false, null);
-        }
+        Class<?> bridge = javaLang.defineClass(bytes());
         javaLang.findStaticVarHandle(bridge, FIELD, ForkJoinPool.class).setVolatile(scheduler);
+    }
+
+    /** Whether an agent defined the bridge already (it is never unloaded: the boot loader's). */
+    static boolean isDefined() {
+        try {
+            Class.forName("java.lang.WeftAgentBridge", false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     static byte[] bytes() {
