@@ -41,7 +41,7 @@ public final class AgentMain {
      * @param late    whether this is {@code agentmain} (after start-up) rather than {@code premain}
      */
     public static void start(String options, Instrumentation inst, boolean late) {
-        boolean warn = "warn".equals(System.getProperty(AgentOptions.ON_ERROR_PROPERTY));
+        boolean warn = AgentOptions.warnRequested(options);
         try {
             warn = AgentOptions.parseAndApply(options).warnOnly();
             install(inst, late);
