@@ -75,8 +75,7 @@ public final class AgentMain {
         Class<?> vt = Class.forName("java.lang.VirtualThread", false, null);
         boolean initialised = !shouldBeInitialized(vt);
         if (!inst.isModifiableClass(vt) || !inst.isRetransformClassesSupported()) {
-            throw new AgentOptions.Refused("this JVM cannot retransform java.lang.VirtualThread"
-                    + " (is weft-agent.jar's manifest intact? it needs Can-Retransform-Classes: true)");
+            throw new AgentOptions.Refused(cannotRetransform(late));
         }
         ForkJoinPool pool = AgentSupport.newJdkDefaultScheduler();
         Bridge.install(pool);
@@ -96,6 +95,23 @@ public final class AgentMain {
             return;
         }
         AgentSupport.checkInstalled(pool);
+    }
+
+    /**
+     * Why the JVM gave the agent no retransform capability: the manifest of the jar that named it
+     * lacks {@code Can-Retransform-Classes: true}. With {@code -javaagent} or an attach, that is
+     * weft-agent.jar's; as an executable jar's {@code Launcher-Agent-Class}, the executable jar's.
+     */
+    private static String cannotRetransform(boolean late) {
+        String command = System.getProperty("sun.java.command", "");
+        String first = command.isBlank() ? "" : command.strip().split("\\s+")[0];
+        if (late && first.endsWith(".jar")) {
+            return "this JVM cannot retransform java.lang.VirtualThread: the executable jar " + first
+                    + " names the agent (Launcher-Agent-Class) but its manifest lacks 'Can-Retransform-Classes: true'."
+                    + " Fix: add that line to the manifest of " + first;
+        }
+        return "this JVM cannot retransform java.lang.VirtualThread: weft-agent.jar's manifest lacks"
+                + " 'Can-Retransform-Classes: true'. Fix: use weft-agent.jar as built (./weft mvn -pl agent -am package)";
     }
 
     /**
