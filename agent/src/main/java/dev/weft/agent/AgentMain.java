@@ -91,7 +91,7 @@ public final class AgentMain {
             System.err.println("weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
                     + " is initialised): only virtual threads created from now on run on weft; the JDK's"
                     + " VirtualThreadSchedulerMXBean and jcmd Thread.vthread_scheduler keep showing the JDK's"
-                    + " scheduler. Use -javaagent at start-up for all of it");
+                    + " scheduler. Use -javaagent:weft-agent.jar at start-up, before any other -javaagent, for all of it");
             return;
         }
         AgentSupport.checkInstalled(pool);

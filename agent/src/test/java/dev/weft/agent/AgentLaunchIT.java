@@ -106,4 +106,18 @@ class AgentLaunchIT {
         AgentBehaviourIT.onWeft(out, "ofVirtual");
         AgentBehaviourIT.onWeft(out, "executor");
     }
+
+    @Test
+    void anotherAgentBeforeWeftsThatInitialisesVirtualThreadGetsTheLateAttachWarning() throws Exception {
+        Path other = jar(dir.resolve("other.jar"), Map.of(
+                "Premain-Class", RetransformingAgent.class.getName(),
+                "Can-Retransform-Classes", "true"), RetransformingAgent.class);
+        String out = AgentJvm.run(AgentJvm.testClasses(), List.of("-javaagent:" + other, "-javaagent:" + AgentJvm.agentJar(),
+                "-Dgomaxprocs=2"), CarrierNames.class.getName()).ok();
+        AgentBehaviourIT.onWeft(out, "ofVirtual"); // created from main after the agent: weft's
+        List<String> warnings = out.lines().filter(l -> l.startsWith("weft-agent:")).toList();
+        assertEquals(1, warnings.size(), out);
+        assertTrue(warnings.getFirst().contains("only virtual threads created from now on run on weft")
+                && warnings.getFirst().contains("before any other -javaagent"), out);
+    }
 }
