@@ -30,6 +30,9 @@ import java.util.concurrent.ForkJoinPool;
  * a warning, and the JVM goes on with the JDK's scheduler.
  */
 public final class AgentMain {
+    /** Whether weft was installed in this JVM: a second start (the jar given twice) changes nothing. */
+    private static volatile boolean started;
+
     private AgentMain() {
     }
 
@@ -41,6 +44,12 @@ public final class AgentMain {
      * @param late    whether this is {@code agentmain} (after start-up) rather than {@code premain}
      */
     public static void start(String options, Instrumentation inst, boolean late) {
+        if (started) { // the same class for every copy: the agent jar is on the system class path
+            System.err.println("weft-agent: already started in this JVM (weft-agent.jar given twice, e.g. in"
+                    + " JAVA_TOOL_OPTIONS and on the command line, or attached again): this one changes nothing"
+                    + (options == null || options.isBlank() ? "" : " and its options '" + options + "' are ignored"));
+            return;
+        }
         boolean warn = AgentOptions.warnRequested(options);
         try {
             warn = AgentOptions.parseAndApply(options).warnOnly();
@@ -87,6 +96,7 @@ public final class AgentMain {
             throw new AgentOptions.Refused(patch.failure != null ? patch.failure
                     : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
         }
+        started = true;
         if (initialised) {
             System.err.println("weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
                     + " is initialised): only virtual threads created from now on run on weft; the JDK's"

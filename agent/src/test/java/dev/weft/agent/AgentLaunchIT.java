@@ -120,4 +120,37 @@ class AgentLaunchIT {
         assertTrue(warnings.getFirst().contains("only virtual threads created from now on run on weft")
                 && warnings.getFirst().contains("before any other -javaagent"), out);
     }
+
+    /** The one {@code weft-agent:} line, which says the second start changed nothing. */
+    static void secondStartIsANote(String out) {
+        List<String> notes = out.lines().filter(l -> l.startsWith("weft-agent:")).toList();
+        assertEquals(1, notes.size(), out);
+        assertTrue(notes.getFirst().contains("already started in this JVM") && notes.getFirst().contains("changes nothing"), out);
+    }
+
+    @Test
+    void theAgentGivenTwiceStartsOnce() throws Exception {
+        String out = AgentJvm.withAgent(CarrierNames.class, List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2")).ok();
+        AgentBehaviourIT.onWeft(out, "ofVirtual");
+        secondStartIsANote(out);
+    }
+
+    @Test
+    void theAgentInJavaToolOptionsAndOnTheCommandLineStartsOnce() throws Exception {
+        List<String> cmd = List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(), "-javaagent:" + AgentJvm.agentJar(),
+                CarrierNames.class.getName());
+        String out = AgentJvm.exec(cmd, Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + AgentJvm.agentJar()), false).ok();
+        AgentBehaviourIT.onWeft(out, "executor");
+        secondStartIsANote(out);
+    }
+
+    @Test
+    void attachingTheAgentToAJvmThatRunsItChangesNothing() throws Exception {
+        String out = AgentJvm.withAgent(LateAttachSelf.class, List.of("-Djdk.attach.allowAttachSelf=true", "-Dgomaxprocs=2"),
+                AgentJvm.agentJar().toString()).ok();
+        AgentBehaviourIT.onWeft(out, "before");
+        AgentBehaviourIT.onWeft(out, "old-after");
+        AgentBehaviourIT.onWeft(out, "after");
+        secondStartIsANote(out);
+    }
 }
