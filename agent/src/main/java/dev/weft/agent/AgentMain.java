@@ -30,6 +30,9 @@ import java.util.concurrent.ForkJoinPool;
  * a warning, and the JVM goes on with the JDK's scheduler.
  */
 public final class AgentMain {
+    /** Whether weft was installed in this JVM: a second start (the jar given twice) changes nothing. */
+    private static volatile boolean started;
+
     private AgentMain() {
     }
 
@@ -41,7 +44,13 @@ public final class AgentMain {
      * @param late    whether this is {@code agentmain} (after start-up) rather than {@code premain}
      */
     public static void start(String options, Instrumentation inst, boolean late) {
-        boolean warn = "warn".equals(System.getProperty(AgentOptions.ON_ERROR_PROPERTY));
+        if (started) { // the same class for every copy: the agent jar is on the system class path
+            System.err.println("weft-agent: already started in this JVM (weft-agent.jar given twice, e.g. in"
+                    + " JAVA_TOOL_OPTIONS and on the command line, or attached again): this one changes nothing"
+                    + (options == null || options.isBlank() ? "" : " and its options '" + options + "' are ignored"));
+            return;
+        }
+        boolean warn = AgentOptions.warnRequested(options);
         try {
             warn = AgentOptions.parseAndApply(options).warnOnly();
             install(inst, late);
@@ -79,8 +88,7 @@ public final class AgentMain {
         Class<?> vt = Class.forName("java.lang.VirtualThread", false, null);
         boolean initialised = !shouldBeInitialized(vt);
         if (!inst.isModifiableClass(vt) || !inst.isRetransformClassesSupported()) {
-            throw new AgentOptions.Refused("this JVM cannot retransform java.lang.VirtualThread"
-                    + " (is weft-agent.jar's manifest intact? it needs Can-Retransform-Classes: true)");
+            throw new AgentOptions.Refused(cannotRetransform(late));
         }
         ForkJoinPool pool = AgentSupport.newJdkDefaultScheduler();
         Bridge.install(pool);
@@ -92,14 +100,32 @@ public final class AgentMain {
             throw new AgentOptions.Refused(patch.failure != null ? patch.failure
                     : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
         }
+        started = true;
         if (initialised) {
             System.err.println("weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
                     + " is initialised): only virtual threads created from now on run on weft; the JDK's"
                     + " VirtualThreadSchedulerMXBean and jcmd Thread.vthread_scheduler keep showing the JDK's"
-                    + " scheduler. Use -javaagent at start-up for all of it");
+                    + " scheduler. Use -javaagent:weft-agent.jar at start-up, before any other -javaagent, for all of it");
             return;
         }
         AgentSupport.checkInstalled(pool);
+    }
+
+    /**
+     * Why the JVM gave the agent no retransform capability: the manifest of the jar that named it
+     * lacks {@code Can-Retransform-Classes: true}. With {@code -javaagent} or an attach, that is
+     * weft-agent.jar's; as an executable jar's {@code Launcher-Agent-Class}, the executable jar's.
+     */
+    private static String cannotRetransform(boolean late) {
+        String command = System.getProperty("sun.java.command", "");
+        String first = command.isBlank() ? "" : command.strip().split("\\s+")[0];
+        if (late && first.endsWith(".jar")) {
+            return "this JVM cannot retransform java.lang.VirtualThread: the executable jar " + first
+                    + " names the agent (Launcher-Agent-Class) but its manifest lacks 'Can-Retransform-Classes: true'."
+                    + " Fix: add that line to the manifest of " + first;
+        }
+        return "this JVM cannot retransform java.lang.VirtualThread: weft-agent.jar's manifest lacks"
+                + " 'Can-Retransform-Classes: true'. Fix: use weft-agent.jar as built (./weft mvn -pl agent -am package)";
     }
 
     /**

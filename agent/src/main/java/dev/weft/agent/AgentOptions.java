@@ -90,6 +90,28 @@ record AgentOptions(String onError) {
         System.setProperty("gomaxprocs", v);
     }
 
+    /**
+     * Whether a refusal is to warn only, known before the options are checked (so that one bad
+     * option beside {@code onError=warn} still only warns): {@code -Dweft.agent.onError=warn},
+     * or, with no such property, an option {@code onError=warn}.
+     */
+    static boolean warnRequested(String options) {
+        String property = System.getProperty(ON_ERROR_PROPERTY);
+        if (property != null) {
+            return property.equals("warn");
+        }
+        if (options != null) {
+            for (String item : options.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq > 0 && item.substring(0, eq).strip().equals("onError")
+                        && item.substring(eq + 1).strip().equals("warn")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** {@code -Dweft.agent.onError}: exit or warn. */
     static String onErrorProperty() {
         String v = System.getProperty(ON_ERROR_PROPERTY, "exit");

@@ -43,7 +43,7 @@ public final class WeftAgent {
             fail("needs JDK " + JDK + ", but this JVM is Java "
                     + System.getProperty("java.version") + " (" + System.getProperty("java.home")
                     + "). Fix: run with a JDK " + JDK + " java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64),"
-                    + " or drop -javaagent:weft-agent.jar.");
+                    + " or drop -javaagent:weft-agent.jar.", options);
             return;
         }
         try {
@@ -58,9 +58,9 @@ public final class WeftAgent {
             if (cause instanceof Error) {
                 throw (Error) cause;
             }
-            fail("weft-agent failed to start: " + cause);
+            fail("weft-agent failed to start: " + cause, options);
         } catch (ReflectiveOperationException | LinkageError e) {
-            fail("weft-agent.jar is damaged or incomplete (" + e + "). Fix: rebuild it with ./weft mvn -pl agent -am package");
+            fail("weft-agent.jar is damaged or incomplete (" + e + "). Fix: rebuild it with ./weft mvn -pl agent -am package", options);
         }
     }
 
@@ -77,9 +77,29 @@ public final class WeftAgent {
         }
     }
 
-    /** One line on stderr, then exit status 1 (unless weft.agent.onError=warn: the JVM goes on, unchanged). */
-    private static void fail(String message) {
-        if ("warn".equals(System.getProperty("weft.agent.onError"))) {
+    /**
+     * Whether to warn only: {@code -Dweft.agent.onError=warn}, or, with no such property, the
+     * agent option {@code onError=warn} (as {@code AgentOptions.warnRequested}).
+     */
+    static boolean warnOnly(String options) {
+        String property = System.getProperty("weft.agent.onError");
+        if (property != null) {
+            return property.equals("warn");
+        }
+        if (options != null) {
+            for (String item : options.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq > 0 && item.substring(0, eq).trim().equals("onError") && item.substring(eq + 1).trim().equals("warn")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** One line on stderr, then exit status 1 (unless onError=warn: the JVM goes on, unchanged). */
+    private static void fail(String message, String options) {
+        if (warnOnly(options)) {
             System.err.println("weft-agent: " + message + " (weft.agent.onError=warn: virtual threads stay on the JDK's scheduler)");
             return;
         }

@@ -120,4 +120,35 @@ final class AgentJvm {
     static String classPath(String... entries) {
         return String.join(File.pathSeparator, entries);
     }
+
+    /**
+     * As {@link #exec}, with {@code env} added to the child's environment (after the removals), and
+     * only the child's stderr in the output when {@code stderrOnly} (its stdout is discarded).
+     */
+    static Result exec(List<String> cmd, java.util.Map<String, String> env, boolean stderrOnly) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(!stderrOnly);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("GOMAXPROCS");
+        pb.environment().putAll(env);
+        if (stderrOnly) {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return (stderrOnly ? p.getErrorStream() : p.getInputStream()).readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon(true).start(r));
+        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        String output = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertTrue(exited, "child JVM did not exit within 120 s, killed: " + String.join(" ", cmd) + "\n" + output);
+        return new Result(p.exitValue(), output);
+    }
 }
