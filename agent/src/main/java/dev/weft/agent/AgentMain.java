@@ -68,10 +68,6 @@ public final class AgentMain {
         Module agent = AgentMain.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)),
                 Map.of("java.lang", Set.of(agent)), Set.of(), Map.of());
-        if (Bridge.isDefined()) { // -javaagent given twice, or attached again
-            System.err.println("weft-agent: already installed in this JVM; this copy does nothing");
-            return;
-        }
         if (isDumpingArchive()) {
             System.err.println("weft-agent: a CDS archive or AOT cache is being made in this run: virtual threads"
                     + " stay on the JDK's scheduler until a run that uses it");

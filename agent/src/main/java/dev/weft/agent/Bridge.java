@@ -48,16 +48,6 @@ final class Bridge {
         javaLang.findStaticVarHandle(bridge, FIELD, ForkJoinPool.class).setVolatile(scheduler);
     }
 
-    /** Whether an agent defined the bridge already (it is never unloaded: the boot loader's). */
-    static boolean isDefined() {
-        try {
-            Class.forName("java.lang.WeftAgentBridge", false, null);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
     static byte[] bytes() {
         return ClassFile.of().build(CLASS, cb -> cb
                 .withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC)
