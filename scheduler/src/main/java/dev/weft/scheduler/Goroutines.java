@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * {@code Thread.ofVirtual()} from one of them (they inherit its scheduler). With
  * {@link Option#includeJdkDefaultScheduler()}, also those of the JDK's default scheduler: the
  * threads weft's own APIs start when called from a platform thread ({@code ErrGroup.go},
- * {@code Context.afterFunc}, {@code Timers.afterFunc}) and plain {@code Thread.ofVirtual()}. Here
+ * {@code Context.afterFunc}, {@code Timers.afterFunc}) and plain {@code Thread.ofVirtual()}.
+ * Under weft-agent the JDK's default scheduler is {@link GoScheduler#global()}: those threads are
+ * then listed once, as goroutines of the global scheduler, with or without the option. Here
  * it is opt-in, because {@link #find} and a {@code verifyNone} without {@link Option#ignoreCurrent()}
  * would otherwise report every library's virtual threads in the JVM; the JUnit extension, which
  * always snapshots first, includes them by default. Left
@@ -324,10 +326,13 @@ public final class Goroutines {
         }
         Thread self = Thread.currentThread();
         List<Live> all = new ArrayList<>();
+        boolean defaultListed = false;
         for (GoScheduler s : LiveSchedulers.live()) {
             addAll(all, s.scheduler().jdk, s.name(), self, skip);
+            // under weft-agent the JDK's default scheduler is GoScheduler.global()'s own face
+            defaultListed |= s.scheduler().jdk == JdkDefault.SCHEDULER;
         }
-        if (includeDefault) {
+        if (includeDefault && !defaultListed) { // each thread once: a goroutine of weft-global, not jdk-default too
             if (JdkDefault.SCHEDULER == null) {
                 throw new IllegalStateException(JdkDefault.FAILURE);
             }

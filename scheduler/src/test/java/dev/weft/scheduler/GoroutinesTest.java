@@ -236,6 +236,22 @@ class GoroutinesTest {
                 .noneMatch(x -> x.hasFrameOfClassPrefix("sun.nio.ch.Poller")));
     }
 
+    /**
+     * A plain {@code Thread.ofVirtual()} thread of a platform thread is listed once. Under
+     * weft-agent the JDK's default scheduler is {@link GoScheduler#global()}'s own face, so it is
+     * weft-global's goroutine: it must not be listed a second time as {@code jdk-default}.
+     */
+    @Test
+    void aThreadOfTheJdkDefaultSchedulerIsListedOnceAlsoWhenItIsWeftsGlobal() throws InterruptedException {
+        Thread t = Thread.ofVirtual().name("default-once").start(() -> waitForRelease(release));
+        started.add(t);
+        awaitState(t, Thread.State.WAITING);
+        Goroutine g = only(Goroutines.find(before, Option.includeJdkDefaultScheduler()), t);
+        Object jdkDefault = VirtualThreads.jdkDefaultScheduler();
+        boolean underAgent = LiveSchedulers.live().stream().anyMatch(x -> x.scheduler().jdk == jdkDefault);
+        assertEquals(underAgent ? GoScheduler.global().name() : Goroutines.JDK_DEFAULT_SCHEDULER, g.scheduler());
+    }
+
     @Test
     void aGoroutineCheckingForLeaksDoesNotReportItself() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
