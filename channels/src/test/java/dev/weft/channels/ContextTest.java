@@ -262,7 +262,9 @@ class ContextTest {
         for (int i = 0; i < 10_000; i++) {
             timers.add(Context.withTimeout(direct.get(i), HOUR.plusMillis(i).minusSeconds(1)).timerForTest());
         }
-        assertTrue(Timers.pendingForTest() >= before + 20_000);
+        for (Timer t : timers) { // each its own: timers of earlier tests may leave the shared heap meanwhile
+            assertTrue(t.pendingForTest());
+        }
         for (int i = 0; i < 5_000; i++) {
             direct.get(i).cancel(); // the child and its own child
         }
