@@ -60,13 +60,19 @@ class AgentSysmonIT {
 
     @Test
     void virtualThreadsParkedForeverOnEachOtherAreReported() throws Exception {
-        String report = deadlockReport("queues");
+        String report = deadlockReport("queues", child -> { });
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
     @Test
     void afterSocketIoTheJdkPollersOnWeftNeitherWakeNorDeadlock() throws Exception {
-        String report = deadlockReport("socket");
+        String report = deadlockReport("socket", child -> {
+            // the JDK's SubPoller-n are virtual threads of the default scheduler: weft's now
+            Path json = tmp.resolve("threads.json");
+            AgentViewsIT.jcmd(String.valueOf(child.pid()), "Thread.dump_to_file", "-format=json", json.toString());
+            String dump = java.nio.file.Files.readString(json);
+            assertTrue(dump.matches("(?s).*\"virtual\": true,\\s*\"name\": \"SubPoller-\\d+\".*"), dump);
+        });
         assertTrue(report.contains("echoed ping"), report);
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), "the pollers not counted:\n" + report);
         assertFalse(report.contains("sun.nio.ch.Poller"), "a poller listed as deadlocked:\n" + report);
@@ -83,12 +89,21 @@ class AgentSysmonIT {
         }
     }
 
-    /** Runs {@link DeadlockProgram} in {@code mode}, waits for weft's report and its two stacks; the output. */
-    private static String deadlockReport(String mode) throws Exception {
+    /** What to look at in a deadlocked child once it was reported. */
+    private interface Inspect {
+        void check(LiveChild child) throws Exception;
+    }
+
+    /**
+     * Runs {@link DeadlockProgram} in {@code mode}, waits for weft's report and its two stacks,
+     * runs {@code inspect}; the output.
+     */
+    private static String deadlockReport(String mode, Inspect inspect) throws Exception {
         try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, List.of("-Dgomaxprocs=2"), mode)) {
             child.awaitLine(("parked " + mode)::equals, 1, Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("ERROR dev.weft.scheduler.DeadlockWatch - weft-global: " + DEADLOCK), 1, Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("at dev.weft.agent.DeadlockProgram.lambda$main$"), 2, Duration.ofSeconds(10));
+            inspect.check(child);
             String out = child.output();
             assertTrue(out.contains(",deadlock-taker-0]") && out.contains(",deadlock-taker-1]"), out);
             return out;

@@ -41,8 +41,11 @@ class AgentViewsIT {
         assertTrue(poolSize >= 1, "pool size (carriers) while one runs: " + poolSize + "\n" + out);
         assertTrue(out.contains("after setParallelism(3) 3"), out);
         assertTrue(out.contains("weft Gomaxprocs 3"), "weft's own MXBean agrees:\n" + out);
-        assertTrue(out.contains("setParallelism(0) IllegalArgumentException: parallelism (gomaxprocs) must be from 1 to 1024, got 0"), out);
-        assertTrue(out.contains("after setParallelism(0) 3"), "a refused size changes nothing:\n" + out);
+        for (int bad : new int[] {0, -1, 1025}) {
+            assertTrue(out.contains("setParallelism(" + bad + ") IllegalArgumentException: parallelism (gomaxprocs)"
+                    + " must be from 1 to 1024, got " + bad), out);
+        }
+        assertTrue(out.contains("after bad sizes 3"), "a refused size changes nothing:\n" + out);
     }
 
     @Test

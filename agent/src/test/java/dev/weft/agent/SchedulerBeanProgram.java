@@ -52,13 +52,15 @@ public final class SchedulerBeanProgram {
         }
         System.out.println("weft Gomaxprocs " + server.getAttribute(weft, "Gomaxprocs"));
 
-        try {
-            bean.setParallelism(0);
-            System.out.println("setParallelism(0) accepted, parallelism " + bean.getParallelism());
-        } catch (IllegalArgumentException e) {
-            System.out.println("setParallelism(0) IllegalArgumentException: " + e.getMessage());
+        for (int bad : new int[] {0, -1, 1025}) {
+            try {
+                bean.setParallelism(bad);
+                System.out.println("setParallelism(" + bad + ") accepted, parallelism " + bean.getParallelism());
+            } catch (IllegalArgumentException e) {
+                System.out.println("setParallelism(" + bad + ") IllegalArgumentException: " + e.getMessage());
+            }
         }
-        System.out.println("after setParallelism(0) " + bean.getParallelism());
+        System.out.println("after bad sizes " + bean.getParallelism());
 
         release.countDown();
         for (Thread t : parked) {
