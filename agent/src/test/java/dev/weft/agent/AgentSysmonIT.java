@@ -60,13 +60,13 @@ class AgentSysmonIT {
 
     @Test
     void virtualThreadsParkedForeverOnEachOtherAreReported() throws Exception {
-        String report = deadlockReport("queues", child -> { });
+        String report = deadlockReport("queues", List.of(), child -> { });
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
     @Test
     void afterSocketIoTheJdkPollersOnWeftNeitherWakeNorDeadlock() throws Exception {
-        String report = deadlockReport("socket", child -> {
+        String report = deadlockReport("socket", List.of(), child -> {
             // the JDK's SubPoller-n are virtual threads of the default scheduler: weft's now
             Path json = tmp.resolve("threads.json");
             AgentViewsIT.jcmd(String.valueOf(child.pid()), "Thread.dump_to_file", "-format=json", json.toString());
@@ -76,6 +76,21 @@ class AgentSysmonIT {
         assertTrue(report.contains("echoed ping"), report);
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), "the pollers not counted:\n" + report);
         assertFalse(report.contains("sun.nio.ch.Poller"), "a poller listed as deadlocked:\n" + report);
+    }
+
+    /** A recording registers JFR's shutdown hook, which only dumps it: no waker. */
+    @Test
+    void aDeadlockIsReportedWhileJfrRecords() throws Exception {
+        String report = deadlockReport("queues", List.of("-XX:StartFlightRecording"), child -> { });
+        assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
+    }
+
+    /** java.util.logging's LogManager registers a shutdown hook that only closes its handlers: no waker. */
+    @Test
+    void aDeadlockIsReportedInAProgramThatUsesJavaUtilLogging() throws Exception {
+        String report = deadlockReport("logging", List.of(), child -> { });
+        assertTrue(report.contains("logged through java.util.logging"), report);
+        assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
     @Test
@@ -95,11 +110,13 @@ class AgentSysmonIT {
     }
 
     /**
-     * Runs {@link DeadlockProgram} in {@code mode}, waits for weft's report and its two stacks,
+     * Runs {@link DeadlockProgram} in {@code mode} with {@code flags}, waits for weft's report and its two stacks,
      * runs {@code inspect}; the output.
      */
-    private static String deadlockReport(String mode, Inspect inspect) throws Exception {
-        try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, List.of("-Dgomaxprocs=2"), mode)) {
+    private static String deadlockReport(String mode, List<String> flags, Inspect inspect) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("-Dgomaxprocs=2", DEBUG_DEADLOCK_WATCH));
+        all.addAll(flags);
+        try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, all, mode)) {
             child.awaitLine(("parked " + mode)::equals, 1, Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("ERROR dev.weft.scheduler.DeadlockWatch - weft-global: " + DEADLOCK), 1, Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("at dev.weft.agent.DeadlockProgram.lambda$main$"), 2, Duration.ofSeconds(10));

@@ -21,7 +21,10 @@ import java.util.concurrent.SynchronousQueue;
  *       JDK's I/O pollers start, as virtual threads of the default scheduler), then the same
  *       deadlock;</li>
  *   <li>{@code accept}: the same, plus a virtual thread blocked in {@code ServerSocket.accept()}
- *       (a connection may still come: not a deadlock).</li>
+ *       (a connection may still come: not a deadlock);</li>
+ *   <li>{@code logging}: first a line through {@code java.util.logging} (whose
+ *       {@code LogManager} registers a shutdown hook that only closes its handlers), then the
+ *       same deadlock.</li>
  * </ul>
  */
 public final class DeadlockProgram {
@@ -33,6 +36,9 @@ public final class DeadlockProgram {
         List<Thread> threads = new ArrayList<>();
         if (mode.equals("socket")) {
             System.out.println("echoed " + socketExchange());
+        }
+        if (mode.equals("logging")) {
+            java.util.logging.Logger.getLogger(DeadlockProgram.class.getName()).info("logged through java.util.logging");
         }
         if (mode.equals("accept")) {
             ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

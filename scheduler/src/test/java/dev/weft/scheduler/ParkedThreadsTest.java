@@ -419,4 +419,55 @@ class ParkedThreadsTest {
         List<Thread> virtualPollers = pollers.stream().filter(Thread::isVirtual).toList();
         assertNull(ParkedThreads.outsideWaker(virtualPollers, platform), "pollers " + pollers);
     }
+
+    /**
+     * The JDK's own shutdown hooks that wake nobody (JFR's, java.util.logging's) do not count;
+     * an application's does. (Under weft's agent a JFR recording silenced every deadlock report.)
+     */
+    @Test
+    void shutdownHooksCountTheApplicationsButNotJfrsOrJavaUtilLoggings() throws Exception {
+        int before = ParkedThreads.ShutdownHooks.count();
+        assertTrue(before >= 0, "ApplicationShutdownHooks unreadable: " + before);
+        java.util.logging.LogManager.getLogManager(); // registers LogManager$Cleaner (once per JVM)
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.start(); // registers jdk.jfr.internal.ShutdownHook (once per JVM)
+            r.stop();
+        }
+        assertTrue(hookClasses().containsAll(ParkedThreads.ShutdownHooks.JDK_HOOKS_THAT_WAKE_NOBODY), hookClasses().toString());
+        assertEquals(before, ParkedThreads.ShutdownHooks.count(), hookClasses().toString());
+        Thread mine = new Thread(() -> { });
+        Runtime.getRuntime().addShutdownHook(mine);
+        try {
+            assertEquals(before + 1, ParkedThreads.ShutdownHooks.count());
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(mine);
+        }
+    }
+
+    /** The classes of the registered application shutdown hooks (read as ParkedThreads does). */
+    private static Set<String> hookClasses() throws Exception {
+        Class<?> owner = Class.forName("java.lang.ApplicationShutdownHooks");
+        java.lang.invoke.VarHandle hooks = java.lang.invoke.MethodHandles.privateLookupIn(owner, java.lang.invoke.MethodHandles.lookup())
+                .findStaticVarHandle(owner, "hooks", java.util.IdentityHashMap.class);
+        Set<String> names = new HashSet<>();
+        synchronized (owner) {
+            for (Object h : ((java.util.IdentityHashMap<?, ?>) hooks.get()).keySet()) {
+                names.add(h.getClass().getName());
+            }
+        }
+        return names;
+    }
+
+    /** JFR's periodic-task thread napping between rounds is no waker: a recording must not silence the report. */
+    @Test
+    void jfrPeriodicTaskThreadNappingIsAnIdleTimedWait() throws Exception {
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.start();
+            await("JFR's periodic-task thread naps", () -> Thread.getAllStackTraces().entrySet().stream()
+                    .anyMatch(e -> e.getKey().getName().equals("JFR Periodic Tasks")
+                            && e.getKey().getState() == Thread.State.TIMED_WAITING
+                            && ParkedThreads.idleTimedWait(e.getValue())));
+            r.stop();
+        }
+    }
 }
