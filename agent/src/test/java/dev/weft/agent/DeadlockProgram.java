@@ -24,7 +24,10 @@ import java.util.concurrent.SynchronousQueue;
  *       (a connection may still come: not a deadlock);</li>
  *   <li>{@code logging}: first a line through {@code java.util.logging} (whose
  *       {@code LogManager} registers a shutdown hook that only closes its handlers), then the
- *       same deadlock.</li>
+ *       same deadlock;</li>
+ *   <li>{@code executor}: the two takers are tasks of an
+ *       {@code Executors.newVirtualThreadPerTaskExecutor()} that main closes (try-with-resources:
+ *       {@code close()} waits in a loop of one-day timed waits).</li>
  * </ul>
  */
 public final class DeadlockProgram {
@@ -51,6 +54,10 @@ public final class DeadlockProgram {
             }));
         }
         SynchronousQueue<String> queue = new SynchronousQueue<>();
+        if (mode.equals("executor")) {
+            takersInExecutor(queue, mode);
+            return;
+        }
         for (int i = 0; i < 2; i++) {
             threads.add(Thread.ofVirtual().name("deadlock-taker-" + i).start(() -> {
                 try {
@@ -63,6 +70,21 @@ public final class DeadlockProgram {
         System.out.println("parked " + mode);
         for (Thread t : threads) {
             t.join();
+        }
+        System.out.println("done");
+    }
+
+    /** Two takers as tasks of a virtual-thread-per-task executor, closed (waited for) here. */
+    private static void takersInExecutor(SynchronousQueue<String> queue, String mode) {
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2; i++) {
+                String name = "deadlock-taker-" + i;
+                executor.submit(() -> {
+                    Thread.currentThread().setName(name);
+                    return queue.take();
+                });
+            }
+            System.out.println("parked " + mode);
         }
         System.out.println("done");
     }

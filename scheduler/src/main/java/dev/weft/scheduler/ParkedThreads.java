@@ -304,6 +304,19 @@ final class ParkedThreads {
         return false;
     }
 
+    /**
+     * In {@code ExecutorService.close()} (the default method, {@code ThreadPoolExecutor}'s) or
+     * {@code ThreadPerTaskExecutor.close()} ({@code Executors.newVirtualThreadPerTaskExecutor}'s):
+     * they wait for the executor's threads to end with one-day timed waits in a loop, so such a
+     * platform thread is timed in form only: it waits for other threads, which are looked at
+     * themselves (the try-with-resources of structured code). A virtual thread there still
+     * rules a deadlock out: its one-day timer is a pending timer of its scheduler.
+     */
+    static boolean inExecutorClose(StackTraceElement[] stack) {
+        return has(stack, "java.util.concurrent.ExecutorService", "close")
+                || has(stack, "java.util.concurrent.ThreadPerTaskExecutor", "close");
+    }
+
     /** {@code Object.wait} at the top of the stack (its native {@code wait0} under it). */
     private static boolean inObjectWait(StackTraceElement[] stack) {
         for (int i = 0; i < Math.min(3, stack.length); i++) {
@@ -359,7 +372,9 @@ final class ParkedThreads {
      *             wake only to find nothing to do: an idle pool worker's keep-alive poll
      *             ({@code ThreadPoolExecutor.getTask}, but not in a scheduled executor's
      *             {@code DelayedWorkQueue}), an idle {@code ForkJoinPool} worker
-     *             ({@code awaitWork}), the {@code Cleaner} thread, JFR's {@code JFR Periodic Tasks} thread, weft's own timer threads
+     *             ({@code awaitWork}), the {@code Cleaner} thread, JFR's {@code JFR Periodic Tasks}
+     *             thread, a thread in an executor's {@code close()} ({@link #inExecutorClose}),
+     *             weft's own timer threads
      *             (their pending timers are counted by the caller), and a thread waiting for a
      *             weft scheduler to end ({@code CarrierScheduler.awaitTermination},
      *             {@code GoScheduler.close}: it waits for the very threads in question);</li>
@@ -513,7 +528,8 @@ final class ParkedThreads {
                 || has(stack, "jdk.internal.ref.CleanerImpl", "run")
                 || has(stack, "dev.weft.scheduler.TimerQueue", "run")
                 || has(stack, "dev.weft.channels.Timers", "loop")
-                || has(stack, "jdk.jfr.internal.PlatformRecorder", "takeNap");
+                || has(stack, "jdk.jfr.internal.PlatformRecorder", "takeNap")
+                || inExecutorClose(stack);
     }
 
     private static boolean has(StackTraceElement[] stack, String className, String method) {

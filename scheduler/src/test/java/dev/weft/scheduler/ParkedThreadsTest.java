@@ -470,4 +470,49 @@ class ParkedThreadsTest {
             r.stop();
         }
     }
+
+    /**
+     * A platform thread in an executor's {@code close()} (the default method, and a
+     * virtual-thread-per-task executor's) waits for the executor's threads with one-day timed
+     * waits: no waker. A timed wait of its own is one.
+     */
+    @Test
+    void aPlatformThreadClosingAnExecutorWaitsForOthersOnly() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread virtualTasksCloser = Thread.ofPlatform().start(() -> {
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                ex.submit(() -> {
+                    release.await();
+                    return null;
+                });
+            }
+        });
+        Thread platformCloser = Thread.ofPlatform().start(() -> {
+            try (ExecutorService ex = Executors.newFixedThreadPool(1)) {
+                ex.submit(() -> {
+                    release.await();
+                    return null;
+                });
+            }
+        });
+        try {
+            awaitState(virtualTasksCloser, Thread.State.TIMED_WAITING);
+            awaitState(platformCloser, Thread.State.TIMED_WAITING);
+            assertTrue(ParkedThreads.idleTimedWait(virtualTasksCloser.getStackTrace()), List.of(virtualTasksCloser.getStackTrace()).toString());
+            assertTrue(ParkedThreads.idleTimedWait(platformCloser.getStackTrace()), List.of(platformCloser.getStackTrace()).toString());
+            Thread sleeper = Thread.ofPlatform().start(() -> {
+                try {
+                    release.await(1, TimeUnit.DAYS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            awaitState(sleeper, Thread.State.TIMED_WAITING);
+            assertFalse(ParkedThreads.idleTimedWait(sleeper.getStackTrace()), "a timed wait of its own wakes to something");
+        } finally {
+            release.countDown();
+        }
+        virtualTasksCloser.join();
+        platformCloser.join();
+    }
 }
