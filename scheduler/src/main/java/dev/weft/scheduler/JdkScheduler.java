@@ -188,11 +188,11 @@ final class JdkScheduler extends ForkJoinPool {
      */
     @Override
     public int setParallelism(int size) {
-        if (size < 1) {
+        if (size < 1 || size > GoScheduler.MAX_GOMAXPROCS) { // one message for both ends, naming the JDK's word
             throw new IllegalArgumentException("parallelism (gomaxprocs) must be from 1 to "
                     + GoScheduler.MAX_GOMAXPROCS + ", got " + size);
         }
-        return engine().owner.resize(DefaultGomaxprocs.checkProcs(size), ResizeEvent.JMX);
+        return engine().owner.resize(size, ResizeEvent.JMX);
     }
 
     /** Carriers alive (Go's Ms). */

@@ -304,6 +304,19 @@ final class ParkedThreads {
         return false;
     }
 
+    /**
+     * In {@code ExecutorService.close()} (the default method, {@code ThreadPoolExecutor}'s) or
+     * {@code ThreadPerTaskExecutor.close()} ({@code Executors.newVirtualThreadPerTaskExecutor}'s):
+     * they wait for the executor's threads to end with one-day timed waits in a loop, so such a
+     * platform thread is timed in form only: it waits for other threads, which are looked at
+     * themselves (the try-with-resources of structured code). A virtual thread there still
+     * rules a deadlock out: its one-day timer is a pending timer of its scheduler.
+     */
+    static boolean inExecutorClose(StackTraceElement[] stack) {
+        return has(stack, "java.util.concurrent.ExecutorService", "close")
+                || has(stack, "java.util.concurrent.ThreadPerTaskExecutor", "close");
+    }
+
     /** {@code Object.wait} at the top of the stack (its native {@code wait0} under it). */
     private static boolean inObjectWait(StackTraceElement[] stack) {
         for (int i = 0; i < Math.min(3, stack.length); i++) {
@@ -359,7 +372,9 @@ final class ParkedThreads {
      *             wake only to find nothing to do: an idle pool worker's keep-alive poll
      *             ({@code ThreadPoolExecutor.getTask}, but not in a scheduled executor's
      *             {@code DelayedWorkQueue}), an idle {@code ForkJoinPool} worker
-     *             ({@code awaitWork}), the {@code Cleaner} thread, weft's own timer threads
+     *             ({@code awaitWork}), the {@code Cleaner} thread, JFR's {@code JFR Periodic Tasks}
+     *             thread, a thread in an executor's {@code close()} ({@link #inExecutorClose}),
+     *             weft's own timer threads
      *             (their pending timers are counted by the caller), and a thread waiting for a
      *             weft scheduler to end ({@code CarrierScheduler.awaitTermination},
      *             {@code GoScheduler.close}: it waits for the very threads in question);</li>
@@ -411,7 +426,9 @@ final class ParkedThreads {
      * The application's shutdown hooks ({@code java.lang.ApplicationShutdownHooks.hooks}, read
      * under that class's monitor as the JDK does; reachable because {@code java.lang} is open to
      * weft). -1 where it can't be read, which counts as none: the check then relies on the
-     * threads alone, as before.
+     * threads alone, as before. The JDK's own hooks that wake no thread of the program are not
+     * counted ({@link #JDK_HOOKS_THAT_WAKE_NOBODY}): else a JFR recording, or any use of
+     * {@code java.util.logging}, would silence every deadlock report.
      */
     static final class ShutdownHooks {
         private static final Class<?> OWNER;
@@ -431,17 +448,38 @@ final class ParkedThreads {
             HOOKS = hooks;
         }
 
+        /**
+         * Classes of the JDK's own shutdown hooks that only flush or close what they own: JFR's
+         * (dumps the recordings; registered when a recording starts) and
+         * {@code java.util.logging}'s (closes the handlers; registered when its
+         * {@code LogManager} starts).
+         */
+        static final Set<String> JDK_HOOKS_THAT_WAKE_NOBODY = Set.of(
+                "jdk.jfr.internal.ShutdownHook", "java.util.logging.LogManager$Cleaner");
+
         private ShutdownHooks() {
         }
 
-        /** How many hooks are registered now; 0 once shutdown began (they run then), -1 if unknown. */
+        /**
+         * How many hooks that may wake a thread are registered now; 0 once shutdown began (they
+         * run then), -1 if unknown.
+         */
         static int count() {
             if (HOOKS == null) {
                 return -1;
             }
             synchronized (OWNER) {
                 IdentityHashMap<?, ?> map = (IdentityHashMap<?, ?>) HOOKS.get();
-                return map == null ? 0 : map.size();
+                if (map == null) {
+                    return 0;
+                }
+                int n = 0;
+                for (Object hook : map.keySet()) {
+                    if (!JDK_HOOKS_THAT_WAKE_NOBODY.contains(hook.getClass().getName())) {
+                        n++;
+                    }
+                }
+                return n;
             }
         }
     }
@@ -471,8 +509,13 @@ final class ParkedThreads {
                 || (c.equals("java.lang.VirtualThread") && m.equals("takeVirtualThreadListToUnblock"));
     }
 
-    /** A timed wait that, when it times out, finds nothing to do (see {@link #outsideWaker}). */
-    private static boolean idleTimedWait(StackTraceElement[] stack) {
+    /**
+     * A timed wait that, when it times out, finds nothing to do (see {@link #outsideWaker}); also
+     * JFR's {@code JFR Periodic Tasks} thread between two rounds of periodic events (it commits
+     * events; a hook added with {@code FlightRecorder.addPeriodicEvent} is meant to do only
+     * that), so that a running recording does not silence the deadlock report.
+     */
+    static boolean idleTimedWait(StackTraceElement[] stack) {
         if (has(stack, "java.util.concurrent.ThreadPoolExecutor", "getTask")) {
             for (StackTraceElement f : stack) {
                 if (f.getClassName().startsWith("java.util.concurrent.ScheduledThreadPoolExecutor")) {
@@ -484,7 +527,9 @@ final class ParkedThreads {
         return has(stack, "java.util.concurrent.ForkJoinPool", "awaitWork")
                 || has(stack, "jdk.internal.ref.CleanerImpl", "run")
                 || has(stack, "dev.weft.scheduler.TimerQueue", "run")
-                || has(stack, "dev.weft.channels.Timers", "loop");
+                || has(stack, "dev.weft.channels.Timers", "loop")
+                || has(stack, "jdk.jfr.internal.PlatformRecorder", "takeNap")
+                || inExecutorClose(stack);
     }
 
     private static boolean has(StackTraceElement[] stack, String className, String method) {

@@ -419,4 +419,100 @@ class ParkedThreadsTest {
         List<Thread> virtualPollers = pollers.stream().filter(Thread::isVirtual).toList();
         assertNull(ParkedThreads.outsideWaker(virtualPollers, platform), "pollers " + pollers);
     }
+
+    /**
+     * The JDK's own shutdown hooks that wake nobody (JFR's, java.util.logging's) do not count;
+     * an application's does. (Under weft's agent a JFR recording silenced every deadlock report.)
+     */
+    @Test
+    void shutdownHooksCountTheApplicationsButNotJfrsOrJavaUtilLoggings() throws Exception {
+        int before = ParkedThreads.ShutdownHooks.count();
+        assertTrue(before >= 0, "ApplicationShutdownHooks unreadable: " + before);
+        java.util.logging.LogManager.getLogManager(); // registers LogManager$Cleaner (once per JVM)
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.start(); // registers jdk.jfr.internal.ShutdownHook (once per JVM)
+            r.stop();
+        }
+        assertTrue(hookClasses().containsAll(ParkedThreads.ShutdownHooks.JDK_HOOKS_THAT_WAKE_NOBODY), hookClasses().toString());
+        assertEquals(before, ParkedThreads.ShutdownHooks.count(), hookClasses().toString());
+        Thread mine = new Thread(() -> { });
+        Runtime.getRuntime().addShutdownHook(mine);
+        try {
+            assertEquals(before + 1, ParkedThreads.ShutdownHooks.count());
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(mine);
+        }
+    }
+
+    /** The classes of the registered application shutdown hooks (read as ParkedThreads does). */
+    private static Set<String> hookClasses() throws Exception {
+        Class<?> owner = Class.forName("java.lang.ApplicationShutdownHooks");
+        java.lang.invoke.VarHandle hooks = java.lang.invoke.MethodHandles.privateLookupIn(owner, java.lang.invoke.MethodHandles.lookup())
+                .findStaticVarHandle(owner, "hooks", java.util.IdentityHashMap.class);
+        Set<String> names = new HashSet<>();
+        synchronized (owner) {
+            for (Object h : ((java.util.IdentityHashMap<?, ?>) hooks.get()).keySet()) {
+                names.add(h.getClass().getName());
+            }
+        }
+        return names;
+    }
+
+    /** JFR's periodic-task thread napping between rounds is no waker: a recording must not silence the report. */
+    @Test
+    void jfrPeriodicTaskThreadNappingIsAnIdleTimedWait() throws Exception {
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.start();
+            await("JFR's periodic-task thread naps", () -> Thread.getAllStackTraces().entrySet().stream()
+                    .anyMatch(e -> e.getKey().getName().equals("JFR Periodic Tasks")
+                            && e.getKey().getState() == Thread.State.TIMED_WAITING
+                            && ParkedThreads.idleTimedWait(e.getValue())));
+            r.stop();
+        }
+    }
+
+    /**
+     * A platform thread in an executor's {@code close()} (the default method, and a
+     * virtual-thread-per-task executor's) waits for the executor's threads with one-day timed
+     * waits: no waker. A timed wait of its own is one.
+     */
+    @Test
+    void aPlatformThreadClosingAnExecutorWaitsForOthersOnly() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread virtualTasksCloser = Thread.ofPlatform().start(() -> {
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                ex.submit(() -> {
+                    release.await();
+                    return null;
+                });
+            }
+        });
+        Thread platformCloser = Thread.ofPlatform().start(() -> {
+            try (ExecutorService ex = Executors.newFixedThreadPool(1)) {
+                ex.submit(() -> {
+                    release.await();
+                    return null;
+                });
+            }
+        });
+        try {
+            awaitState(virtualTasksCloser, Thread.State.TIMED_WAITING);
+            awaitState(platformCloser, Thread.State.TIMED_WAITING);
+            assertTrue(ParkedThreads.idleTimedWait(virtualTasksCloser.getStackTrace()), List.of(virtualTasksCloser.getStackTrace()).toString());
+            assertTrue(ParkedThreads.idleTimedWait(platformCloser.getStackTrace()), List.of(platformCloser.getStackTrace()).toString());
+            Thread sleeper = Thread.ofPlatform().start(() -> {
+                try {
+                    release.await(1, TimeUnit.DAYS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            awaitState(sleeper, Thread.State.TIMED_WAITING);
+            assertFalse(ParkedThreads.idleTimedWait(sleeper.getStackTrace()), "a timed wait of its own wakes to something");
+        } finally {
+            release.countDown();
+        }
+        virtualTasksCloser.join();
+        platformCloser.join();
+    }
 }
