@@ -56,15 +56,26 @@ final class JdkScheduler extends ForkJoinPool {
     private final ConcurrentLinkedQueue<Runnable> early = new ConcurrentLinkedQueue<>();
     /** Whether a {@code weft-start} thread is building (or has built) the engine. */
     private final AtomicBoolean starting = new AtomicBoolean();
+    /**
+     * What the first task submitted before binding runs to have the engine built elsewhere; it
+     * must not block. Null: start a {@code weft-start} thread that builds the global scheduler.
+     */
+    private final Runnable startEngine;
 
     /** The face of an engine that exists. */
     JdkScheduler(CarrierScheduler sched) {
         super(1);
         this.sched = sched;
+        this.startEngine = null;
     }
 
-    private JdkScheduler() {
+    /**
+     * A face with no engine yet, bound later by {@link #bind}; {@code startEngine} as the field
+     * says (tests give their own; null for the JDK default).
+     */
+    JdkScheduler(Runnable startEngine) {
         super(1);
+        this.startEngine = startEngine;
     }
 
     /**
@@ -77,7 +88,7 @@ final class JdkScheduler extends ForkJoinPool {
         if (jdkDefault != null) {
             throw new IllegalStateException("weft is already the JDK's default virtual-thread scheduler");
         }
-        JdkScheduler face = new JdkScheduler();
+        JdkScheduler face = new JdkScheduler((Runnable) null);
         jdkDefault = face;
         return face;
     }
@@ -120,7 +131,11 @@ final class JdkScheduler extends ForkJoinPool {
     private void executeEarly(Runnable task) {
         early.add(task);
         if (starting.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon(true).name("weft-start").start(this::startGlobal);
+            if (startEngine != null) {
+                startEngine.run();
+            } else {
+                Thread.ofPlatform().daemon(true).name("weft-start").start(this::startGlobal);
+            }
         }
         CarrierScheduler s = sched;
         if (s != null) {
