@@ -159,6 +159,20 @@ final class DeadlockWatch {
         for (Thread t : ParkedThreads.allVirtualThreads()) {
             (ParkedThreads.schedulerOf(t) == sched.jdk ? ours : others).add(t);
         }
+        // Rule 3 first: it looks at the few threads outside the scheduler, and a waker among them
+        // (main in a sleep, a hook) spares classifying every one of ours, 10 us a stack.
+        int hooks = ParkedThreads.ShutdownHooks.count();
+        // a signal (SIGTERM, SIGINT) runs the hooks, and a hook may wake anyone: a service that
+        // parks its goroutines until it is told to stop is not deadlocked (Go's signal.Notify)
+        String waker = hooks > 0
+                ? hooks + " shutdown hook" + (hooks == 1 ? " is" : "s are") + " registered (Runtime.addShutdownHook):"
+                        + " a signal may run it"
+                : ParkedThreads.outsideWaker(others, Set.of());
+        if (waker != null) {
+            log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
+                    sched.name, ours.size(), waker);
+            return null;
+        }
         List<Thread> threads = new ArrayList<>();
         List<Thread> inChannels = new ArrayList<>();
         for (Thread t : ours) {
@@ -179,18 +193,6 @@ final class DeadlockWatch {
             }
         }
         if (threads.isEmpty()) {
-            return null;
-        }
-        int hooks = ParkedThreads.ShutdownHooks.count();
-        // a signal (SIGTERM, SIGINT) runs the hooks, and a hook may wake anyone: a service that
-        // parks its goroutines until it is told to stop is not deadlocked (Go's signal.Notify)
-        String waker = hooks > 0
-                ? hooks + " shutdown hook" + (hooks == 1 ? " is" : "s are") + " registered (Runtime.addShutdownHook):"
-                        + " a signal may run it"
-                : ParkedThreads.outsideWaker(others, Set.of());
-        if (waker != null) {
-            log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
-                    sched.name, threads.size(), waker);
             return null;
         }
         return new Parked(threads, inChannels);
