@@ -4,7 +4,6 @@ import dev.weft.scheduler.internal.AgentSupport;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 
@@ -73,7 +72,6 @@ public final class AgentMain {
                     + " stay on the JDK's scheduler until a run that uses it");
             return;
         }
-        useStderrLoggingIfNoSlf4jProvider();
         try {
             AgentSupport.checkSettings();
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -122,30 +120,6 @@ public final class AgentMain {
         }
         return "this JVM cannot retransform java.lang.VirtualThread: weft-agent.jar's manifest lacks"
                 + " 'Can-Retransform-Classes: true'. Fix: use weft-agent.jar as built (./weft mvn -pl agent -am package)";
-    }
-
-    /**
-     * Without an SLF4J provider the application would get SLF4J's no-operation logger, and
-     * weft's reports (a deadlock, a blocked carrier) would be lost: then weft logs to stderr
-     * through slf4j-simple, which the agent carries without its service file, so it is never
-     * chosen over the application's own provider.
-     */
-    private static void useStderrLoggingIfNoSlf4jProvider() {
-        if (System.getProperty("slf4j.provider") != null) {
-            return;
-        }
-        try {
-            ClassLoader app = ClassLoader.getSystemClassLoader();
-            Class<?> spi = Class.forName("org.slf4j.spi.SLF4JServiceProvider", false, app);
-            if (ServiceLoader.load(spi, app).stream().findAny().isEmpty()) {
-                System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
-                if (System.getProperty("slf4j.internal.verbosity") == null) {
-                    System.setProperty("slf4j.internal.verbosity", "WARN"); // not its "loading provider" line
-                }
-            }
-        } catch (ClassNotFoundException | java.util.ServiceConfigurationError e) {
-            // the application's own SLF4J decides
-        }
     }
 
     private static boolean isDumpingArchive() throws ReflectiveOperationException {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentSysmonIT {
     private static final String DEADLOCK = "all goroutines are asleep - deadlock!";
-    private static final String DEBUG_DEADLOCK_WATCH = "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.DeadlockWatch=debug";
+    private static final String DEBUG_DEADLOCK_WATCH = "-Ddev.weft.agent.slf4j.simpleLogger.log.dev.weft.scheduler.DeadlockWatch=debug";
 
     @TempDir
     Path tmp;
