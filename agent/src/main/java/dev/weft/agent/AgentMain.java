@@ -59,6 +59,9 @@ public final class AgentMain {
             String m = e.getMessage();
             refuse(m != null && !m.isBlank() ? m : e.toString(), warn);
         }
+        if (!started && warn) {
+            AgentOptions.undo(); // the JDK's scheduler, and the properties as they were
+        }
     }
 
     private static void install(Instrumentation inst, boolean late) throws ReflectiveOperationException,
@@ -75,7 +78,7 @@ public final class AgentMain {
         try {
             AgentSupport.checkSettings();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new AgentOptions.Refused(e.getMessage());
+            throw new AgentOptions.Refused(e.getMessage() + AgentOptions.sourceOf(e.getMessage()));
         }
         openJavaLangToAllUnnamed();
 

@@ -35,6 +35,9 @@ record AgentOptions(String onError) {
         Map<String, String> given = new LinkedHashMap<>();
         if (options != null && !options.isBlank()) {
             for (String item : options.split(",")) {
+                if (item.isBlank()) {
+                    continue; // "a,,b", a trailing or a leading comma: nothing there
+                }
                 int eq = item.indexOf('=');
                 String key = (eq < 0 ? item : item.substring(0, eq)).strip();
                 String value = eq < 0 ? null : item.substring(eq + 1).strip();
@@ -58,7 +61,10 @@ record AgentOptions(String onError) {
                 throw new Refused("-D" + property + "=" + already + " and the agent option " + e.getKey() + "="
                         + e.getValue() + " disagree. Fix: give it once");
             }
-            System.setProperty(property, e.getValue());
+            if (already == null) {
+                System.setProperty(property, e.getValue());
+                SET_BY_OPTIONS.put(property, e.getKey() + "=" + e.getValue());
+            }
         }
         String onError = onErrorProperty();
         followJdkParallelism();
@@ -88,6 +94,36 @@ record AgentOptions(String onError) {
                     + " scheduler (gomaxprocs), which must be an integer from 1 to 1024. Fix: set it so, or set -Dgomaxprocs=N");
         }
         System.setProperty("gomaxprocs", v);
+        SET_BY_OPTIONS.put("gomaxprocs", "-D" + JDK_PARALLELISM + "=" + jdk);
+    }
+
+    /** The system properties the agent set (from its options, or the JDK's parallelism): property to source. */
+    private static final Map<String, String> SET_BY_OPTIONS = new LinkedHashMap<>();
+
+    /**
+     * Where a setting the agent set came from, for an error about it: {@code " (from the agent
+     * option gomaxprocs=x)"}; empty for settings the user gave as they are named.
+     */
+    static String sourceOf(String message) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : SET_BY_OPTIONS.entrySet()) {
+            if (message.contains("-D" + e.getKey() + "=")) {
+                sb.append(" (-D").append(e.getKey()).append(" was set from ").append(
+                        e.getValue().startsWith("-D") ? e.getValue() : "the agent option " + e.getValue()).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Takes back the system properties the agent set: after a refusal that only warns, the
+     * application (and a later {@code GoScheduler.global()} of its own) sees the JVM as it was.
+     */
+    static void undo() {
+        for (String property : SET_BY_OPTIONS.keySet()) {
+            System.clearProperty(property);
+        }
+        SET_BY_OPTIONS.clear();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.weft.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -154,5 +155,47 @@ class AgentBadInputIT {
         // the JVM goes on past the agent: to fail on this module's Java 25 class files, as it would without the agent
         assertTrue(r.output().contains("weft-agent: needs JDK 25") && r.output().contains("(weft.agent.onError=warn"), r.output());
         assertTrue(r.output().contains("UnsupportedClassVersionError"), r.output());
+    }
+
+    /**
+     * A setting the agent checked at start-up is the one the global scheduler uses: an application
+     * that changes the property before its first virtual thread does not leave every virtual
+     * thread waiting (it did: the scheduler, built then, re-read the property and failed).
+     */
+    @Test
+    void settingsChangedByTheApplicationAfterStartUpDoNotStopVirtualThreads() throws Exception {
+        String out = AgentJvm.withAgent(SettingsAfterStart.class, List.of("-Dgomaxprocs=2")).ok();
+        assertTrue(out.matches("(?s).*joined true on .*@weft-global-carrier-\\d+.*"), out);
+        assertFalse(out.contains("cannot start"), out);
+    }
+
+    /** An error about a value that came from an agent option says so (it names the -D the user never typed). */
+    @Test
+    void aBadValueFromAnAgentOptionNamesTheOption() throws Exception {
+        refused(stderr(AgentJvm.java(), "gomaxprocs=4=5", Map.of()), "-Dgomaxprocs=4=5 is not valid",
+                "was set from the agent option gomaxprocs=4=5");
+    }
+
+    /** Empty items in the option list are skipped, wherever they are. */
+    @ParameterizedTest(name = "options \"{0}\"")
+    @ValueSource(strings = {",gomaxprocs=2", "gomaxprocs=2,", "gomaxprocs=2,,onError=exit", " , gomaxprocs=2 , "})
+    void emptyItemsInTheOptionsAreSkipped(String options) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
+                "-javaagent:" + AgentJvm.agentJar() + "=" + options, CarrierNames.class.getName()));
+        String out = AgentJvm.exec(cmd, Map.of(), false).ok();
+        assertTrue(out.matches("(?s).*ofVirtual .*@weft-global-carrier-\\d+.*"), out);
+    }
+
+    /**
+     * With onError=warn, a refused option leaves no trace: the property it would have set is not
+     * set (a later GoScheduler.global() of the application's own would fail on it).
+     */
+    @Test
+    void aRefusalThatWarnsTakesBackThePropertiesTheOptionsSet() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
+                "-javaagent:" + AgentJvm.agentJar() + "=onError=warn,gomaxprocs=0", SettingsAfterStart.class.getName()));
+        String out = AgentJvm.exec(cmd, Map.of(), false).ok();
+        assertTrue(out.contains("gomaxprocs property null"), out);
+        assertTrue(out.matches("(?s).*joined true on .*@ForkJoinPool-\\d+-worker-\\d+.*"), out);
     }
 }

@@ -29,7 +29,6 @@ final class AgentHooks implements AgentSupport.Hooks {
 
     @Override
     public void checkSettings() {
-        DefaultGomaxprocs.resolve();
-        SysmonSettings.fromSystemProperties();
+        GoScheduler.freezeDefaultsForAgent(); // checks, and keeps what the global scheduler will use
     }
 }

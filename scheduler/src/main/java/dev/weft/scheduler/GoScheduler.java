@@ -97,8 +97,11 @@ public final class GoScheduler implements AutoCloseable {
      *                 explicitly (it then stays as set)
      */
     private GoScheduler(String name, int procs, boolean isGlobal, IntSupplier cpuLimit) {
+        this(name, procs, isGlobal, cpuLimit, SysmonSettings.fromSystemProperties());
+    }
+
+    private GoScheduler(String name, int procs, boolean isGlobal, IntSupplier cpuLimit, SysmonSettings settings) {
         VirtualThreads.ensureAvailable();
-        SysmonSettings settings = SysmonSettings.fromSystemProperties();
         // Under weft's agent the global scheduler is the JDK's default: its face exists already,
         // and it may be built while the JDK starts its pollers (on it, which is where they
         // belong): waiting for them here could deadlock (see JdkScheduler).
@@ -126,7 +129,34 @@ public final class GoScheduler implements AutoCloseable {
      * A scheduler sized from the default ({@link DefaultGomaxprocs}): it follows the CPU limit
      * live unless {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set.
      */
+    /**
+     * The global scheduler's settings as weft's agent read them at JVM start-up: the global
+     * scheduler it builds on the first virtual thread uses them, not the system properties of
+     * that moment, which the application may have changed (a bad value then would leave every
+     * virtual thread of the JVM waiting). Null without the agent.
+     *
+     * @param procs    {@code -Dgomaxprocs}/{@code GOMAXPROCS}, or 0 to follow the CPU limit
+     * @param settings sysmon's settings
+     */
+    record AgentDefaults(int procs, SysmonSettings settings) {
+    }
+
+    private static volatile AgentDefaults agentDefaults;
+
+    /** Reads and checks the global scheduler's settings now, for the agent; throws as {@link #global()} would. */
+    static void freezeDefaultsForAgent() {
+        int procs = DefaultGomaxprocs.explicit() ? DefaultGomaxprocs.resolve() : 0;
+        agentDefaults = new AgentDefaults(procs, SysmonSettings.fromSystemProperties());
+    }
+
     private static GoScheduler createDefault(String name, boolean isGlobal) {
+        AgentDefaults frozen = isGlobal ? agentDefaults : null;
+        if (frozen != null) {
+            return frozen.procs() > 0
+                    ? new GoScheduler(name, frozen.procs(), true, null, frozen.settings())
+                    : new GoScheduler(name, Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS), true,
+                            CpuLimit::containerAwareCpus, frozen.settings());
+        }
         if (DefaultGomaxprocs.explicit()) {
             return new GoScheduler(name, DefaultGomaxprocs.resolve(), isGlobal, null);
         }
@@ -180,7 +210,9 @@ public final class GoScheduler implements AutoCloseable {
                 g = global;
                 if (g == null) {
                     VirtualThreads.ensureAvailable();
-                    DefaultGomaxprocs.resolve();
+                    if (agentDefaults == null) {
+                        DefaultGomaxprocs.resolve();
+                    }
                     g = createDefault("weft-global", true);
                     global = g;
                 }

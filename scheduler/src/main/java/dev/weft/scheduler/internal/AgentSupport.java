@@ -67,7 +67,9 @@ public final class AgentSupport {
 
     /**
      * Checks {@code -Dgomaxprocs}, {@code GOMAXPROCS} and the {@code weft.*} and
-     * {@code gomaxprocs.*} properties, as {@code GoScheduler.global()} will.
+     * {@code gomaxprocs.*} properties, as {@code GoScheduler.global()} would, and keeps them: the
+     * global scheduler, built on the first virtual thread, uses these values, not the properties
+     * of that moment.
      *
      * @throws IllegalArgumentException or {@link IllegalStateException} with the same message
      *                                  {@code GoScheduler.global()} would give
