@@ -165,6 +165,17 @@ final class LocalRunQueue {
         }
     }
 
+    /** Free slots (outside {@code [head, tail)}) that still hold a task: for tests, on a quiet queue. */
+    int heldFreeSlots() {
+        int h = (int) HEAD.getAcquire(this);
+        int t = (int) TAIL.getAcquire(this);
+        int held = 0;
+        for (int i = t; i != h + CAPACITY; i++) {
+            held += SLOT.getOpaque(ring, i & MASK) != null ? 1 : 0;
+        }
+        return held;
+    }
+
     private int clear(int i) {
         if (SLOT.getOpaque(ring, i & MASK) == null) {
             return 0;
