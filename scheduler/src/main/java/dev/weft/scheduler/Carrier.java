@@ -91,6 +91,7 @@ final class Carrier extends Thread {
                     p.sliceStart = Processor.NO_SLICE;
                 }
                 sched.runTask(this, task);
+                task = null; // an interpreted frame keeps dead locals: don't pin it while we park
             }
         } finally {
             sched.carrierExited(this);

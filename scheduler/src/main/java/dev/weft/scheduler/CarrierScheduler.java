@@ -766,7 +766,14 @@ final class CarrierScheduler implements Executor {
 
     // ---- idle lists (under lock) ------------------------------------------------------------
 
+    /**
+     * Puts {@code p} on the idle list. The caller holds {@code p} alone (its carrier giving it
+     * back after its last put, a blocked task whose carrier lost it, or a P just taken from the
+     * idle list), so it acts as the ring's owner and clears its free slots: an idle P must not
+     * keep the finished tasks that thieves took (see {@link LocalRunQueue#clearFreeSlots}).
+     */
     private void pidleput(Processor p) {
+        p.runq.clearFreeSlots();
         p.status = Processor.IDLE;
         p.carrier = null;
         p.nextIdle = pidle;
@@ -785,9 +792,13 @@ final class CarrierScheduler implements Executor {
         return p;
     }
 
-    /** A removed P: its queue moves to the global queue, and it leaves the P set. Under lock. */
+    /**
+     * A removed P: its queue moves to the global queue, its slots are cleared, and it leaves the
+     * P set. Under lock, by the P's owner or, for an idle P, the lock holder.
+     */
     private void killp(Processor p) {
         p.runq.drainTo(runq, true);
+        p.runq.clearFreeSlots(); // drainTo nulls what it took, not what thieves took before
         p.status = Processor.DEAD;
         p.carrier = null;
     }

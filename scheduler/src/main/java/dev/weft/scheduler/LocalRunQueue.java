@@ -26,9 +26,21 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code runnext} is set by the owner only (CAS loop) and cleared by the owner or a thief by
  *       CAS: a task in {@code runnext} is taken exactly once. {@code handoffs} counts the
  *       owner's puts there; it only steers whether a thief tries, never who wins.</li>
- *   <li>Only the owner clears a ring slot (after its own successful pop or batch move): a thief
- *       never writes the victim's ring, because the owner may already have refilled that slot.
- *       So up to {@link #CAPACITY} stolen tasks stay referenced until overwritten.</li>
+ *   <li>Only the owner writes a ring slot: it fills slots at the tail, and nulls a slot after
+ *       its own successful pop or batch move. A thief never writes the victim's ring (not even
+ *       a {@code compareAndSet(slot, task, null)} after its CAS on head: the owner may have
+ *       refilled that slot meanwhile, with the very same {@code runContinuation} object of a
+ *       virtual thread that ran and was queued again, which the thief would then lose). So the
+ *       slots a thief stole from keep their tasks until the owner overwrites them as its tail
+ *       wraps (bounded and transient while the P is busy), or until the owner clears every free
+ *       slot, outside {@code [head, tail)}, with {@link #clearFreeSlots} when it gives the P up
+ *       ({@link CarrierScheduler}'s {@code pidleput} and {@code killp}). Without that, an idle P
+ *       kept up to {@link #CAPACITY} finished virtual threads reachable, and through their tasks
+ *       their classes and class loaders. (Go's ring holds {@code guintptr}s, which the GC does
+ *       not trace, so Go has no such step.)</li>
+ *   <li>A thief may therefore read null from a slot it is about to claim; its CAS on head then
+ *       fails (see {@link #clearFreeSlots}), so it discards what it read and retries, as for an
+ *       overwritten slot. It never dereferences a slot before its CAS succeeded.</li>
  * </ul>
  */
 final class LocalRunQueue {
@@ -118,6 +130,60 @@ final class LocalRunQueue {
         return true;
     }
 
+    /**
+     * Nulls every free slot of the ring, those outside {@code [head, tail)}, so that tasks a
+     * thief took (it never writes our ring) stay referenced no longer. Owner only, and off the
+     * hot path: when the owner gives its P up. Returns how many slots held a task.
+     *
+     * <p>Why a thief can't lose a task to it: the owner nulls slots outside {@code [h, t)} after
+     * reading head {@code h} (acquire), and tail {@code t} doesn't move meanwhile (only the owner
+     * writes it). A thief that read head {@code h' >= h} copies slots inside {@code [h', t')}
+     * with {@code t' <= t}, none of which is nulled. A thief that read {@code h' < h} may copy a
+     * nulled slot, but head moved from {@code h'} by a CAS (a release) that the owner's read of
+     * {@code h} synchronizes with, and the thief's slot reads come before its own CAS: if the
+     * thief's CAS from {@code h'} succeeded, it would be that CAS, so its slot reads would
+     * happen before the owner's null writes and could not see them. So the thief's CAS fails
+     * and what it read is discarded. Slots freed by thieves while the owner clears are cleared
+     * by re-reading head until it stays put.
+     */
+    int clearFreeSlots() {
+        int t = (int) TAIL.getOpaque(this); // ours: only the owner writes tail
+        int h = (int) HEAD.getAcquire(this);
+        int cleared = 0;
+        for (int i = t; i != h + CAPACITY; i++) { // [t, h + CAPACITY): the free slots
+            cleared += clear(i);
+        }
+        for (;;) {
+            int h2 = (int) HEAD.getAcquire(this);
+            if (h2 == h) {
+                return cleared;
+            }
+            for (int i = h; i != h2; i++) { // taken by thieves while we cleared: free now too
+                cleared += clear(i);
+            }
+            h = h2;
+        }
+    }
+
+    /** Free slots (outside {@code [head, tail)}) that still hold a task: for tests, on a quiet queue. */
+    int heldFreeSlots() {
+        int h = (int) HEAD.getAcquire(this);
+        int t = (int) TAIL.getAcquire(this);
+        int held = 0;
+        for (int i = t; i != h + CAPACITY; i++) {
+            held += SLOT.getOpaque(ring, i & MASK) != null ? 1 : 0;
+        }
+        return held;
+    }
+
+    private int clear(int i) {
+        if (SLOT.getOpaque(ring, i & MASK) == null) {
+            return 0;
+        }
+        SLOT.setOpaque(ring, i & MASK, null);
+        return 1;
+    }
+
     /** Number of tasks the last {@link #get()} returned from {@code runnext} (1) or the ring (0). */
     boolean lastFromRunnext;
 
@@ -192,6 +258,7 @@ final class LocalRunQueue {
                 batch[i] = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
+                assert noNull(batch, 0, n) : "took a slot cleared by clearFreeSlots: its CAS should have failed";
                 if (owner) {
                     for (int i = 0; i < n; i++) {
                         SLOT.setOpaque(ring, (h + i) & MASK, null);
@@ -266,14 +333,27 @@ final class LocalRunQueue {
             if (n > CAPACITY / 2) {
                 continue; // read an inconsistent h/t pair: retry
             }
+            // a slot may read null here (the owner cleared it: clearFreeSlots): then head moved
+            // past h, the CAS below fails and the copies are overwritten on the retry
             for (int i = 0; i < n; i++) {
                 Runnable task = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
                 SLOT.setOpaque(batch, (batchHead + i) & MASK, task);
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
+                assert noNull(batch, batchHead, n) : "stole a slot cleared by clearFreeSlots: its CAS should have failed";
                 return n;
             }
         }
+    }
+
+    /** For assertions: {@code batch[(from + i) mod batch.length]} is set for every {@code i < n}. */
+    private static boolean noNull(Runnable[] batch, int from, int n) {
+        for (int i = 0; i < n; i++) {
+            if (SLOT.getOpaque(batch, Math.floorMod(from + i, batch.length)) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
