@@ -94,26 +94,7 @@ final class AgentJvm {
 
     /** Runs a command; output stdout and stderr together; killed after 120 s (a failed check). */
     static Result exec(List<String> cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("GOMAXPROCS");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).start(r));
-        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly();
-        }
-        String output = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        assertTrue(exited, "child JVM did not exit within 120 s, killed: " + String.join(" ", cmd) + "\n" + output);
-        return new Result(p.exitValue(), output);
+        return exec(cmd, java.util.Map.of(), false);
     }
 
     /** Joins class path entries. */
