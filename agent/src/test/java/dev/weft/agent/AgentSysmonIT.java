@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentSysmonIT {
     private static final String DEADLOCK = "all goroutines are asleep - deadlock!";
-    private static final String DEBUG_DEADLOCK_WATCH = "-Ddev.weft.agent.slf4j.simpleLogger.log.dev.weft.scheduler.DeadlockWatch=debug";
+    private static final String DEBUG_DEADLOCK_WATCH = "-Ddev.weft.agent.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug";
 
     @TempDir
     Path tmp;
@@ -125,7 +125,7 @@ class AgentSysmonIT {
         all.addAll(flags);
         try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, all, mode)) {
             child.awaitLine(("parked " + mode)::equals, 1, Duration.ofSeconds(60));
-            child.awaitLine(l -> l.contains("ERROR dev.weft.scheduler.DeadlockWatch - weft-global: " + DEADLOCK), 1, Duration.ofSeconds(60));
+            child.awaitLine(l -> l.contains("ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-global: " + DEADLOCK), 1, Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("at dev.weft.agent.DeadlockProgram.lambda$"), 2, Duration.ofSeconds(10));
             inspect.check(child);
             String out = child.output();

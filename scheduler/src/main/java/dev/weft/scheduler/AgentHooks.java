@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.JdkScheduler;
+import dev.weft.scheduler.engine.VirtualThreads;
 import dev.weft.scheduler.internal.AgentSupport;
 import java.util.concurrent.ForkJoinPool;
 

@@ -1,5 +1,16 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.SchedulerMBean;
+import dev.weft.scheduler.engine.Carrier;
+import dev.weft.scheduler.engine.CarrierScheduler;
+import dev.weft.scheduler.engine.CpuLimit;
+import dev.weft.scheduler.engine.DefaultGomaxprocs;
+import dev.weft.scheduler.engine.JdkPollers;
+import dev.weft.scheduler.engine.JdkScheduler;
+import dev.weft.scheduler.engine.LiveSchedulers;
+import dev.weft.scheduler.engine.ResizeEvent;
+import dev.weft.scheduler.engine.SysmonSettings;
+import dev.weft.scheduler.engine.VirtualThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -116,7 +127,7 @@ public final class GoScheduler implements AutoCloseable {
         sched.jmx = new SchedulerMBean(this, n -> resize(n, ResizeEvent.JMX));
         sched.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
         sched.start();
-        LiveSchedulers.register(this); // weakly, for Goroutines (leak checks)
+        LiveSchedulers.register(sched); // weakly, for Goroutines (leak checks)
         sched.jdk.bind(sched); // the JDK default's face runs what was submitted before
     }
 
@@ -303,8 +314,7 @@ public final class GoScheduler implements AutoCloseable {
 
     /** A resize by hand: from now on the CPU limit no longer sizes this scheduler. */
     int resize(int n, String reason) {
-        sched.sysmon.procsSetExplicitly();
-        return sched.resize(n, reason);
+        return sched.resizeExplicitly(n, reason);
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.CarrierScheduler;
+import dev.weft.scheduler.engine.LiveSchedulers;
+import dev.weft.scheduler.engine.ParkedThreads;
+import dev.weft.scheduler.engine.VirtualThreads;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -327,10 +331,10 @@ public final class Goroutines {
         Thread self = Thread.currentThread();
         List<Live> all = new ArrayList<>();
         boolean defaultListed = false;
-        for (GoScheduler s : LiveSchedulers.live()) {
-            addAll(all, s.scheduler().jdk, s.name(), self, skip);
+        for (CarrierScheduler s : LiveSchedulers.live()) {
+            addAll(all, s.jdk, s.name, self, skip);
             // under weft-agent the JDK's default scheduler is GoScheduler.global()'s own face
-            defaultListed |= s.scheduler().jdk == JdkDefault.SCHEDULER;
+            defaultListed |= s.jdk == JdkDefault.SCHEDULER;
         }
         if (includeDefault && !defaultListed) { // each thread once: a goroutine of weft-global, not jdk-default too
             if (JdkDefault.SCHEDULER == null) {

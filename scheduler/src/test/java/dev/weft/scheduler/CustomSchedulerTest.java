@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.Carrier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.ShutdownHookServiceMain;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class DeadlockWatchTest {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle");
         assertTrue(reports(out) == 1, out);
         assertTrue(afterMillis(out) < 20_000, "reported after the quiet second, not at the watcher's give-up: " + out);
-        assertTrue(out.contains("ERROR dev.weft.scheduler.DeadlockWatch - weft-1: all goroutines are asleep - deadlock!"
+        assertTrue(out.contains("ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-1: all goroutines are asleep - deadlock!"
                 + " (2 virtual threads of weft-1 parked)"), out);
         assertTrue(out.contains("java.util.concurrent.CountDownLatch.await("), "each thread's stack: " + out);
         assertTrue(out.contains("java.lang.Thread.join("), out);
@@ -77,7 +78,7 @@ class DeadlockWatchTest {
         Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.DeadlockWatch=debug",
+                "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug",
                 ShutdownHookServiceMain.class.getName()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();

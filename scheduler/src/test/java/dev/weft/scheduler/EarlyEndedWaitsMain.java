@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.TimerQueue;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;

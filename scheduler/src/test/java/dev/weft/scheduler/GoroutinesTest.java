@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.LiveSchedulers;
+import dev.weft.scheduler.engine.VirtualThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -248,7 +250,7 @@ class GoroutinesTest {
         awaitState(t, Thread.State.WAITING);
         Goroutine g = only(Goroutines.find(before, Option.includeJdkDefaultScheduler()), t);
         Object jdkDefault = VirtualThreads.jdkDefaultScheduler();
-        boolean underAgent = LiveSchedulers.live().stream().anyMatch(x -> x.scheduler().jdk == jdkDefault);
+        boolean underAgent = LiveSchedulers.live().stream().anyMatch(x -> x.jdk == jdkDefault);
         assertEquals(underAgent ? GoScheduler.global().name() : Goroutines.JDK_DEFAULT_SCHEDULER, g.scheduler());
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.SchedulerMBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.Carrier;
+import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

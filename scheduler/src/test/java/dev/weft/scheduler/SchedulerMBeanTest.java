@@ -1,5 +1,9 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.SchedulerMBean;
+import dev.weft.scheduler.GoSchedulerMXBean;
+import dev.weft.scheduler.SchedulerStats;
+import dev.weft.scheduler.JmxLateMain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.CpuLimit;
+import dev.weft.scheduler.engine.SysmonSettings;
 import static dev.weft.scheduler.BlockingHandoffTest.awaitTrue;
 import static dev.weft.scheduler.BlockingHandoffTest.restore;
 import static org.junit.jupiter.api.Assertions.assertEquals;

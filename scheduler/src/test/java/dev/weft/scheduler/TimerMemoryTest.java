@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.TimerQueue;
+import dev.weft.scheduler.EarlyEndedWaitsMain;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.SchedulerMBean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

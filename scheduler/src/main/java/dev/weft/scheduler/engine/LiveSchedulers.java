@@ -1,0 +1,69 @@
+package dev.weft.scheduler.engine;
+
+import dev.weft.scheduler.GoScheduler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Every {@link GoScheduler} created in this JVM and not yet garbage collected: what
+ * {@link Goroutines} walks to find the goroutines of all weft schedulers (the JDK keeps no list
+ * of the schedulers its virtual threads use).
+ *
+ * <p>Weak: the registry never keeps a scheduler alive. A scheduler with a live virtual thread is
+ * strongly reachable anyway (the thread's {@code scheduler} field → {@code JdkScheduler} →
+ * {@code CarrierScheduler} → {@code owner}), so no goroutine is missed; a closed and dropped
+ * scheduler leaves the registry at the next GC. Identity, not equals: {@code GoScheduler} does
+ * not override it.
+ *
+ * <p>Thread-safety: one monitor, held for a few instructions, never by carriers (only by
+ * {@code GoScheduler}'s constructor, sysmon's deadlock watch and callers of {@link Goroutines}).
+ */
+public final class LiveSchedulers {
+    private static final Set<CarrierScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
+
+    private LiveSchedulers() {
+    }
+
+    /** Called once, at the end of {@code GoScheduler}'s constructor. */
+    public static void register(CarrierScheduler s) {
+        synchronized (LIVE) {
+            LIVE.add(s);
+        }
+    }
+
+    /** The schedulers registered and not yet collected, terminated ones left out. A snapshot. */
+    public static List<CarrierScheduler> live() {
+        List<CarrierScheduler> all;
+        synchronized (LIVE) {
+            all = new ArrayList<>(LIVE);
+        }
+        all.removeIf(CarrierScheduler::isTerminated); // no thread can start on them again
+        return all;
+    }
+
+    /**
+     * Whether some registered scheduler other than {@code self}, not terminated, matches
+     * {@code test}: for {@link DeadlockWatch}, whose wakers include every other weft scheduler.
+     * Allocates nothing; {@code test} runs under the registry's monitor, so it must be short.
+     */
+    static boolean anyOther(CarrierScheduler self, java.util.function.Predicate<CarrierScheduler> test) {
+        synchronized (LIVE) {
+            for (CarrierScheduler other : LIVE) {
+                if (other != self && !other.isTerminated() && test.test(other)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Entries not yet collected, terminated ones included (tests). */
+    public static int size() {
+        synchronized (LIVE) {
+            return LIVE.size();
+        }
+    }
+}

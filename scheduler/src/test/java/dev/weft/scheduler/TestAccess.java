@@ -1,0 +1,14 @@
+package dev.weft.scheduler;
+
+import dev.weft.scheduler.engine.CarrierScheduler;
+
+/** What the engine's tests (package {@code dev.weft.scheduler.engine}) need from this package. */
+public final class TestAccess {
+    private TestAccess() {
+    }
+
+    /** The engine under {@code s}. */
+    public static CarrierScheduler engine(GoScheduler s) {
+        return s.scheduler();
+    }
+}
