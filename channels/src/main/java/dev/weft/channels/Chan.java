@@ -187,8 +187,10 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     }
 
     /**
-     * Go's {@code chansend}. {@code deadline}: 0 = none, -1 = already expired (only try),
-     * else a System.nanoTime deadline.
+     * Go's {@code chansend}: {@link #chansendLocked} under the lock, else (if {@code block}) wait
+     * in {@code sendq} for a receiver or close ({@link #park}). {@code deadline}: 0 = none,
+     * -1 = already expired (only try), else a System.nanoTime deadline. True when sent, false
+     * when it would block (non-blocking or timed out: the value is still the caller's).
      */
     private boolean chansend(T value, boolean block, long deadline) throws InterruptedException {
         Objects.requireNonNull(value, "channels do not carry null");
@@ -196,40 +198,23 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             throw new InterruptedException();
         }
         lock();
-        if (closed) {
-            unlock();
-            throw new ChannelClosedException("send on closed channel");
-        }
-        if (offerLocked(value)) {
+        Object outcome = chansendLocked(value);
+        if (outcome != null) {
             unlockAndWake();
-            return true;
-        }
-        if (!block || deadline == -1) {
+        } else if (!block || deadline == -1) {
             unlock();
             return false;
+        } else if ((outcome = park(sendq, value, deadline)) == null) {
+            return false; // timed out
         }
-        Waiter w = new Waiter(Thread.currentThread(), value);
-        sendq.enqueue(w);
-        unlock();
-        int result = w.await(deadline, true);
-        if (result == Waiter.DONE) {
-            if (w.closed) {
-                throw new ChannelClosedException("send on closed channel");
-            }
-            return true;
+        if (outcome == CLOSED) {
+            throw sendOnClosed();
         }
-        lock();
-        sendq.unlink(w);
-        unlock();
-        if (result == Waiter.TIMED_OUT) {
-            return false; // the value is still the caller's
-        }
-        if (result == Waiter.DEADLOCKED) {
-            throw w.deadlock; // the value is still the caller's
-        }
-        throw new InterruptedException("interrupted while sending: the value was not delivered");
+        assert outcome == SENT : outcome;
+        return true;
     }
 
+    /** Go's {@code bufsend}: appends at the tail of the ring, which has room. */
     private void enqueueBuffer(Object value) {
         int sendx = recvx + count;
         if (sendx >= capacity) {
@@ -239,6 +224,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         count = count + 1;
     }
 
+    /** Go's {@code bufrecv}: takes the head of the ring, which is not empty. */
     private Object dequeueBuffer() {
         Object v = buf[recvx];
         buf[recvx] = null;
@@ -251,11 +237,22 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     // ---- receive ----------------------------------------------------------------------------
 
-    /** Marks "closed and drained" inside the engine; users see null or an exception. */
+    /**
+     * An outcome ({@link #chansendLocked}): the channel is closed (and, for a receive, drained).
+     * Inside the engine only; users see null or an exception.
+     */
     static final Object CLOSED = new Object() {
         @Override
         public String toString() {
             return "CLOSED";
+        }
+    };
+
+    /** An outcome ({@link #chansendLocked}): the value was sent. Inside the engine only. */
+    static final Object SENT = new Object() {
+        @Override
+        public String toString() {
+            return "SENT";
         }
     };
 
@@ -288,9 +285,17 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     private T valueOrThrow(Object v) {
         if (v == CLOSED) {
-            throw new ChannelClosedException("receive on closed channel");
+            throw receiveOnClosed();
         }
         return cast(v);
+    }
+
+    static ChannelClosedException sendOnClosed() {
+        return new ChannelClosedException("send on closed channel");
+    }
+
+    static ChannelClosedException receiveOnClosed() {
+        return new ChannelClosedException("receive on closed channel");
     }
 
     @SuppressWarnings("unchecked")
@@ -299,61 +304,71 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     }
 
     /**
-     * Go's {@code chanrecv}: a value, {@link #CLOSED}, or null when it would block (non-blocking
-     * or timed out).
+     * Go's {@code chanrecv}: {@link #chanrecvLocked} under the lock, else (if {@code block}) wait
+     * in {@code recvq} for a sender or close ({@link #park}). A value, {@link #CLOSED}, or null
+     * when it would block (non-blocking or timed out).
      */
     private Object chanrecv(boolean block, long deadline) throws InterruptedException {
         if (block && Thread.interrupted()) {
             throw new InterruptedException();
         }
         lock();
-        Object v = takeLocked();
-        if (v != null) {
+        Object outcome = chanrecvLocked();
+        if (outcome != null) {
             unlockAndWake();
-            return v;
+            return outcome;
         }
         if (!block || deadline == -1) {
             unlock();
             return null;
         }
-        Waiter w = new Waiter(Thread.currentThread(), null);
-        recvq.enqueue(w);
-        unlock();
-        int result = w.await(deadline, true);
-        if (result == Waiter.DONE) {
-            return w.closed ? CLOSED : w.value;
+        return park(recvq, null, deadline);
+    }
+
+    // ---- the commit: each way a send or a receive completes, written once ---------------------
+    //
+    // An outcome is what a committed operation did: for a send SENT or CLOSED, for a receive the
+    // value or CLOSED; null means "would block, nothing changed". chansend, chanrecv and both of
+    // Select's polling passes commit through chansendLocked/chanrecvLocked; a blocked operation
+    // is committed by its counterpart's send/recv or by close, through Waiter#complete, and
+    // reads the same outcome in park. Who may complete a waiter: only the thread whose
+    // Waiter#claim CAS won it, holding this channel's lock, after WaitQueue#dequeueClaimed
+    // unlinked it (for a select, that CAS on the shared owner is what picks the winning case).
+
+    /**
+     * The non-blocking part of Go's {@code chansend}, shared by {@link #chansend} and
+     * {@link Select}'s passes 0 and 1; with the lock held: Go's {@code sclose} ({@link #CLOSED}),
+     * {@code send} to a waiting receiver ({@link #send(Waiter, Object)}), {@code bufsend}
+     * ({@link #SENT}), or null when neither a receiver nor the buffer can take {@code value}.
+     * A claimed receiver is left in {@link #toWake}.
+     */
+    Object chansendLocked(Object value) {
+        assert value != null;
+        if (closed) {
+            return CLOSED;
         }
-        lock();
-        recvq.unlink(w);
-        unlock();
-        if (result == Waiter.TIMED_OUT) {
-            return null;
+        Waiter receiver = recvq.dequeueClaimed();
+        if (receiver != null) {
+            send(receiver, value);
+            return SENT;
         }
-        if (result == Waiter.DEADLOCKED) {
-            throw w.deadlock; // no value was taken
+        if (count < capacity) {
+            enqueueBuffer(value);
+            return SENT;
         }
-        throw new InterruptedException("interrupted while receiving: no value was taken");
+        return null;
     }
 
     /**
-     * With the lock held: takes a value from a waiting sender or the buffer; {@link #CLOSED} when
-     * closed and drained; null when nothing is ready. A sender whose value was taken is claimed
-     * and left in {@link #toWake}. With a full buffer and a waiting sender, the receiver takes
-     * the head and the sender's value goes to the tail (Go's {@code recv}), so FIFO order holds.
+     * The non-blocking part of Go's {@code chanrecv}, shared by {@link #chanrecv} and
+     * {@link Select}'s passes 0 and 1; with the lock held: Go's {@code recv} from a waiting
+     * sender ({@link #recv(Waiter)}), {@code bufrecv}, {@code rclose} ({@link #CLOSED}: closed and
+     * drained), or null when nothing is ready. A claimed sender is left in {@link #toWake}.
      */
-    Object takeLocked() {
+    Object chanrecvLocked() {
         Waiter sender = sendq.dequeueClaimed();
         if (sender != null) {
-            Object v;
-            if (capacity == 0) {
-                v = sender.elem; // straight from the waiting sender
-            } else {
-                v = dequeueBuffer();
-                enqueueBuffer(sender.elem);
-            }
-            sender.complete(null, false);
-            toWake = sender;
-            return v;
+            return recv(sender);
         }
         if (count > 0) {
             return dequeueBuffer();
@@ -362,27 +377,70 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
     }
 
     /**
-     * With the lock held, on an open channel: hands {@code value} to a waiting receiver (claimed
-     * and left in {@link #toWake}; the buffer is bypassed) or to the buffer; false when neither
-     * can take it.
+     * Go's {@code send}: with the lock held, hands {@code value} to a claimed receiver, bypassing
+     * the buffer (a receiver waits only while the buffer is empty), and leaves it to wake.
      */
-    boolean offerLocked(Object value) {
-        Waiter receiver = recvq.dequeueClaimed();
-        if (receiver != null) {
-            receiver.complete(value, false);
-            toWake = receiver;
-            return true;
-        }
-        if (count < capacity) {
-            enqueueBuffer(value);
-            return true;
-        }
-        return false;
+    private void send(Waiter receiver, Object value) {
+        assert count == 0 : "a receiver waited while the buffer held " + count;
+        receiver.complete(value);
+        toWake = receiver;
     }
 
     /**
-     * Unlocks, then wakes the waiter a {@code takeLocked}/{@code offerLocked} claimed, if any
-     * (Go's goready after unlock: the woken thread must not run into our lock).
+     * Go's {@code recv}: with the lock held, takes the value of a claimed sender and leaves the
+     * sender to wake. Unbuffered, straight from the sender; buffered (a sender waits only while
+     * the buffer is full), the head of the buffer, and the sender's value goes to the tail, so
+     * FIFO order holds.
+     */
+    private Object recv(Waiter sender) {
+        Object v;
+        if (capacity == 0) {
+            v = sender.elem;
+        } else {
+            assert count == capacity : "a sender waited while the buffer held " + count + " of " + capacity;
+            v = dequeueBuffer();
+            enqueueBuffer(sender.elem);
+        }
+        sender.complete(SENT);
+        toWake = sender;
+        return v;
+    }
+
+    /**
+     * Go's {@code gopark} in chansend and chanrecv, for both: with the lock held and nothing
+     * ready, queues a waiter offering {@code elem} (null for a receive) in {@code q}, unlocks and
+     * waits. Returns the outcome a counterpart or close committed, or null on timeout; throws if
+     * interrupted or declared deadlocked first. In those three cases the waiter won its own
+     * cancel CAS, so no one committed it: it is unlinked, and the value (of a send) is still the
+     * caller's, no value was taken (by a receive).
+     */
+    private Object park(WaitQueue q, Object elem, long deadline) throws InterruptedException {
+        Waiter w = new Waiter(Thread.currentThread(), elem);
+        q.enqueue(w);
+        unlock();
+        int result = w.await(deadline, true);
+        if (result == Waiter.DONE) {
+            assert w.outcome != null;
+            return w.outcome;
+        }
+        lock();
+        q.unlink(w);
+        unlock();
+        if (result == Waiter.TIMED_OUT) {
+            return null;
+        }
+        if (result == Waiter.DEADLOCKED) {
+            throw w.deadlock;
+        }
+        assert result == Waiter.INTERRUPTED : result;
+        throw new InterruptedException(elem != null
+                ? "interrupted while sending: the value was not delivered"
+                : "interrupted while receiving: no value was taken");
+    }
+
+    /**
+     * Unlocks, then wakes the waiter a {@code send}/{@code recv} claimed, if any (Go's goready
+     * after unlock: the woken thread must not run into our lock).
      */
     void unlockAndWake() {
         Waiter w = toWake;
@@ -400,12 +458,9 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         return w;
     }
 
-    boolean closedLocked() {
-        return closed;
-    }
-
     // ---- close ------------------------------------------------------------------------------
 
+    // Go's closechan: claims and completes every waiter with CLOSED, wakes them after unlocking
     @Override
     public void close() {
         lock();
@@ -416,12 +471,12 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         closed = true;
         Waiter woken = null;
         for (Waiter w; (w = recvq.dequeueClaimed()) != null; ) {
-            w.complete(null, true);
+            w.complete(CLOSED);
             w.next = woken; // reuse the link: the node is off every queue now
             woken = w;
         }
         for (Waiter w; (w = sendq.dequeueClaimed()) != null; ) {
-            w.complete(null, true);
+            w.complete(CLOSED);
             w.next = woken;
             woken = w;
         }

@@ -114,8 +114,14 @@ public final class Select {
     }
 
     // ---- the engine -------------------------------------------------------------------------
+    //
+    // The commit of a case is written once: pollLocked (passes 0 and 1) commits through Chan's
+    // chansendLocked/chanrecvLocked, the same steps a plain send or receive takes; a counterpart
+    // commits a waiting select through the same Chan#send/Chan#recv/close steps, which complete
+    // one of its nodes. The winner of a waiting select is decided by one CAS on the shared owner
+    // (Waiter#claim): whoever wins it, under the lock of the winning node's channel, completes
+    // the select; every other node is stale from then on and is unlinked in pass 3.
 
-    @SuppressWarnings("unchecked")
     private static <R> R selectgo(SelectClause<?>[] cases) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -125,7 +131,7 @@ public final class Select {
         int enabled = 0;
         for (int i = 0; i < n; i++) {
             SelectClause<?> c = Objects.requireNonNull(cases[i], "select clause");
-            if (c.kind == SelectClause.DEFAULT) {
+            if (c instanceof SelectClause.Default<?>) {
                 if (!c.enabled()) {
                     continue; // Select.when(false, orDefault(...)): no default
                 }
@@ -134,7 +140,7 @@ public final class Select {
                 }
                 dflt = i;
             } else if (c.enabled()) {
-                if (c.kind == SelectClause.SEND && c.value == null) {
+                if (c instanceof SelectClause.Send<?> s && s.value == null) {
                     throw new NullPointerException("select case " + i + " sends null: channels do not carry"
                             + " null (a case disabled with Select.when(false, ...) may, since it never runs)");
                 }
@@ -145,7 +151,7 @@ public final class Select {
         int[] pollorder = new int[enabled];
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0, k = 0; i < n; i++) {
-            if (cases[i].kind != SelectClause.DEFAULT && cases[i].enabled()) {
+            if (!(cases[i] instanceof SelectClause.Default<?>) && cases[i].enabled()) {
                 int j = rnd.nextInt(k + 1);
                 pollorder[k] = pollorder[j];
                 pollorder[j] = i;
@@ -162,21 +168,10 @@ public final class Select {
             SelectClause<?> c = cases[i];
             Chan<?> ch = c.chan;
             ch.lock(); // holding no other lock: may yield
-            if (c.kind == SelectClause.SEND) {
-                if (ch.closedLocked()) {
-                    ch.unlock();
-                    return (R) c.fire(null, true);
-                }
-                if (ch.offerLocked(c.value)) {
-                    ch.unlockAndWake();
-                    return (R) c.fire(null, false);
-                }
-            } else {
-                Object v = ch.takeLocked();
-                if (v != null) {
-                    ch.unlockAndWake();
-                    return v == Chan.CLOSED ? (R) c.fire(null, true) : (R) c.fire(v, false);
-                }
+            Object outcome = pollLocked(c);
+            if (outcome != null) {
+                ch.unlockAndWake();
+                return fire(c, outcome);
             }
             ch.unlock();
         }
@@ -187,64 +182,84 @@ public final class Select {
         lockAll(lockorder);
         for (int i : pollorder) {
             SelectClause<?> c = cases[i];
-            Chan<?> ch = c.chan;
-            if (c.kind == SelectClause.SEND) {
-                if (ch.closedLocked()) {
-                    unlockAll(lockorder);
-                    return (R) c.fire(null, true);
+            Object outcome = pollLocked(c);
+            if (outcome != null) {
+                Waiter w = c.chan.takeToWake();
+                unlockAll(lockorder);
+                if (w != null) {
+                    w.wake();
                 }
-                if (ch.offerLocked(c.value)) {
-                    Waiter w = ch.takeToWake();
-                    unlockAll(lockorder);
-                    if (w != null) {
-                        w.wake();
-                    }
-                    return (R) c.fire(null, false);
-                }
-            } else {
-                Object v = ch.takeLocked();
-                if (v != null) {
-                    Waiter w = ch.takeToWake();
-                    unlockAll(lockorder);
-                    if (w != null) {
-                        w.wake();
-                    }
-                    return v == Chan.CLOSED ? (R) c.fire(null, true) : (R) c.fire(v, false);
-                }
+                return fire(c, outcome);
             }
         }
         if (dflt >= 0) {
             unlockAll(lockorder);
-            return (R) cases[dflt].fire(null, false);
+            return fire(cases[dflt], null);
         }
 
-        // pass 2: wait on every case
+        // pass 2: wait on every case; one node per case, all claimed through the shared owner
         Waiter owner = new Waiter(Thread.currentThread(), null);
         Waiter[] nodes = new Waiter[enabled];
         for (int k = 0; k < enabled; k++) {
             int i = pollorder[k];
             SelectClause<?> c = cases[i];
-            Waiter node = new Waiter(owner, i, c.kind == SelectClause.SEND ? c.value : null);
+            Waiter node = new Waiter(owner, i, c instanceof SelectClause.Send<?> s ? s.value : null);
             nodes[k] = node;
-            (c.kind == SelectClause.SEND ? c.chan.sendq : c.chan.recvq).enqueue(node);
+            waitq(c).enqueue(node);
         }
         unlockAll(lockorder);
         int result = owner.await(0, true);
 
-        // pass 3: unlink the waiters of every case (the committed one is already unlinked)
+        // pass 3: unlink the waiters of every case (the committed one is already unlinked: the
+        // winner dequeued it before its claim CAS)
         for (int k = 0; k < enabled; k++) {
-            Chan<?> ch = cases[nodes[k].caseIndex].chan;
-            ch.lock();
-            (cases[nodes[k].caseIndex].kind == SelectClause.SEND ? ch.sendq : ch.recvq).unlink(nodes[k]);
-            ch.unlock();
+            Waiter node = nodes[k];
+            SelectClause<?> c = cases[node.caseIndex];
+            c.chan.lock();
+            assert result != Waiter.DONE || node.caseIndex != owner.fired || node.queue == null
+                    : "the committed case's node is still queued";
+            waitq(c).unlink(node);
+            c.chan.unlock();
         }
         if (result == Waiter.DEADLOCKED) {
             throw owner.deadlock; // no case committed
         }
         if (result != Waiter.DONE) {
+            assert result == Waiter.INTERRUPTED : result;
             throw new InterruptedException("interrupted while selecting: no case committed");
         }
-        return (R) cases[owner.fired].fire(owner.value, owner.closed);
+        return fire(cases[owner.fired], owner.outcome);
+    }
+
+    /**
+     * Passes 0 and 1, one case: with the case's channel locked, commits it if it can go now,
+     * through the steps a plain send or receive takes ({@link Chan#chansendLocked},
+     * {@link Chan#chanrecvLocked}); returns the outcome, or null when it would block. A
+     * counterpart it claimed is left in the channel's {@code toWake}.
+     */
+    private static Object pollLocked(SelectClause<?> c) {
+        return switch (c) {
+            case SelectClause.Send<?> s -> s.chan.chansendLocked(s.value);
+            case SelectClause.Receive<?> r -> r.chan.chanrecvLocked();
+            case SelectClause.ReceiveOk<?> r -> r.chan.chanrecvLocked();
+            case SelectClause.Default<?> d -> throw new AssertionError("a default is never polled");
+        };
+    }
+
+    /** Pass 2 and 3, one case: the queue its node waits in. */
+    private static WaitQueue waitq(SelectClause<?> c) {
+        return switch (c) {
+            case SelectClause.Send<?> s -> s.chan.sendq;
+            case SelectClause.Receive<?> r -> r.chan.recvq;
+            case SelectClause.ReceiveOk<?> r -> r.chan.recvq;
+            case SelectClause.Default<?> d -> throw new AssertionError("a default never waits");
+        };
+    }
+
+    /** Runs the committed case's handler, outside every lock. */
+    @SuppressWarnings("unchecked")
+    private static <R> R fire(SelectClause<?> c, Object outcome) {
+        return (R) c.fire(outcome);
     }
 
     /** The distinct channels of the enabled cases, sorted by id: the global lock order. */

@@ -27,6 +27,8 @@ final class WaitQueue {
     /**
      * Go's {@code dequeue}: the first waiter that can be claimed, claimed and unlinked; stale
      * waiters (cancelled, or a select already won elsewhere) met on the way are unlinked too.
+     * A node is unlinked before its claim CAS, so the one returned is off every queue and the
+     * caller, having won it, is the only thread that may complete it ({@link Waiter#complete}).
      */
     Waiter dequeueClaimed() {
         for (Waiter w = head; w != null; w = head) {

@@ -13,11 +13,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The claim protocol (what makes a hand-off exactly-once):
  * <ul>
- *   <li>{@code state} goes WAITING → CLAIMED by one CAS: a counterpart, holding the channel's
- *       lock, wins the waiter; or WAITING → CANCELLED by the waiter itself (interrupt, timeout).
- *       Exactly one of them succeeds.</li>
- *   <li>The claimer then writes the result ({@code value}, {@code fired}, {@code closed}) and
- *       publishes it with the volatile write CLAIMED → DONE, then unparks the thread. The waiter
+ *   <li>{@code state} goes WAITING → CLAIMED by one CAS on the {@link #owner} ({@link #claim}):
+ *       a counterpart, holding the lock of the channel whose queue held the node, wins the
+ *       waiter; or WAITING → CANCELLED by the waiter itself ({@link #cancel}: interrupt,
+ *       timeout, deadlock). Exactly one of them succeeds. For a select this CAS decides the
+ *       winning case: all its nodes share the owner's {@code state}, so at most one node is
+ *       ever claimed, and a node whose owner is no longer WAITING is stale.</li>
+ *   <li>Only the claimer completes: it writes the result ({@link #outcome}, {@link #fired}) and
+ *       publishes it with the volatile write CLAIMED → DONE ({@link #complete}), still under
+ *       that lock and after unlinking the node, then unlocks and unparks the thread. The waiter
  *       reads the result only after it sees DONE.</li>
  *   <li>Links ({@code prev}, {@code next}, {@code queue}) change only under the lock of the
  *       channel whose queue holds the node.</li>
@@ -53,9 +57,13 @@ final class Waiter {
     final Object elem;
 
     // result, on the owner: written by the claimer between CLAIMED and DONE
-    Object value;
+    /**
+     * What the committed operation did (see {@link Chan#chansendLocked}): the value received,
+     * {@link Chan#SENT}, or {@link Chan#CLOSED}; never null once DONE.
+     */
+    Object outcome;
+    /** The case index of the node that was claimed (0 for a plain operation). */
     int fired;
-    boolean closed;
 
     private volatile int state;
 
@@ -89,15 +97,19 @@ final class Waiter {
     }
 
     /**
-     * Counterpart side, after a successful claim: publish the result. The caller then unlocks
-     * the channel and calls {@link #wake()} (Go's goready after unlock: the woken thread must
-     * not run into the lock we still hold).
+     * Counterpart side, after a successful {@link #claim}, with the channel's lock held and the
+     * node already unlinked: publish the outcome (a value received, {@link Chan#SENT} or
+     * {@link Chan#CLOSED}). The caller then unlocks the channel and calls {@link #wake()} (Go's
+     * goready after unlock: the woken thread must not run into the lock we still hold).
      */
-    void complete(Object value, boolean closed) {
+    void complete(Object outcome) {
         Waiter o = owner;
-        o.value = value;
+        assert o.state == CLAIMED : "completing a waiter this thread did not claim: state " + o.state;
+        assert queue == null : "completing a waiter still queued";
+        assert outcome == Chan.CLOSED || (outcome != null && (elem != null) == (outcome == Chan.SENT))
+                : "a send completes SENT or CLOSED, a receive with a value or CLOSED: " + outcome;
+        o.outcome = outcome;
         o.fired = caseIndex;
-        o.closed = closed;
         o.state = DONE;
     }
 

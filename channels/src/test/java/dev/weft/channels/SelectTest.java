@@ -637,6 +637,166 @@ class SelectTest {
     assertFalse(idle.trySend(1));
   }
 
+  // ---- every case kind reaches every commit -------------------------------------------------
+
+  /** A receive kind: its case on a channel, and what a select of it yields on a closed channel. */
+  private record ReceiveKind(java.util.function.Function<Chan<Integer>, SelectClause<String>> on, String onClosed) {
+    SelectClause<String> apply(Chan<Integer> ch) {
+      return on.apply(ch);
+    }
+  }
+
+  private static List<ReceiveKind> receiveKinds() {
+    return List.of(
+        new ReceiveKind(ch -> ch.onReceive(v -> "got " + v), "threw receive on closed channel"),
+        new ReceiveKind(ch -> ch.onReceiveOk((v, ok) -> ok ? "got " + v : "closed, ok=false"), "closed, ok=false"));
+  }
+
+  /** The select's result, or "threw" and the message of the ChannelClosedException it threw. */
+  @SafeVarargs
+  private static String outcome(SelectClause<String>... cases) throws InterruptedException {
+    try {
+      return Select.select(cases);
+    } catch (ChannelClosedException e) {
+      return "threw " + e.getMessage();
+    }
+  }
+
+  /**
+   * Passes 0 and 1: a ready case of each kind commits through each way it can complete (Go's
+   * send to a waiting receiver, bufsend, sclose; recv from a waiting sender, unbuffered and with a
+   * full buffer, bufrecv, rclose), never the default.
+   */
+  @ParameterizedTest
+  @EnumSource(ThreadKind.class)
+  void everyCaseKindCommitsEveryWayWhenReady(ThreadKind kind) throws Exception {
+    Chan<Integer> idle = Chan.unbuffered();
+    try (Threads threads = kind.open()) {
+      // send to a waiting receiver
+      Chan<Integer> unbuf = Chan.unbuffered();
+      AtomicReference<Integer> got = new AtomicReference<>();
+      Thread receiver = threads.start("receiver", () -> got.set(unbuf.receive()));
+      awaitBlocked(receiver);
+      assertEquals("sent", outcome(unbuf.onSend(1, () -> "sent"), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+      threads.join(receiver);
+      assertEquals(1, got.get());
+      // send into the buffer
+      Chan<Integer> roomy = Chan.buffered(1);
+      assertEquals("sent", outcome(roomy.onSend(2, () -> "sent"), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+      assertEquals(2, roomy.tryReceive());
+      // send on a closed channel
+      Chan<Integer> closed = Chan.buffered(1);
+      closed.close();
+      assertEquals("threw send on closed channel",
+          outcome(closed.onSend(3, () -> "sent"), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+
+      for (var receiveKind : receiveKinds()) {
+        // receive from a waiting sender, unbuffered
+        Chan<Integer> rendezvous = Chan.unbuffered();
+        Thread sender = threads.start("sender", () -> rendezvous.send(4));
+        awaitBlocked(sender);
+        assertEquals("got 4", outcome(receiveKind.apply(rendezvous), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+        threads.join(sender);
+        // receive from a full buffer with a waiting sender: the head, and the sender's value to the tail
+        Chan<Integer> full = Chan.buffered(1);
+        full.send(5);
+        Thread tailSender = threads.start("tail sender", () -> full.send(6));
+        awaitBlocked(tailSender);
+        assertEquals("got 5", outcome(receiveKind.apply(full), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+        threads.join(tailSender);
+        assertEquals(6, full.tryReceive(), "the waiting sender's value went to the tail");
+        // receive from the buffer
+        Chan<Integer> buffered = Chan.buffered(2);
+        buffered.send(7);
+        assertEquals("got 7", outcome(receiveKind.apply(buffered), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+        // receive on a closed and drained channel
+        Chan<Integer> drained = Chan.buffered(1);
+        drained.close();
+        assertEquals(receiveKind.onClosed(),
+            outcome(receiveKind.apply(drained), idle.onReceive(v -> "idle"), Select.orDefault(() -> "default")));
+      }
+      threads.joinAll();
+    }
+    assertTrue(noWaiters(idle));
+  }
+
+  /**
+   * Pass 2: a waiting case of each kind is committed by its counterpart through each way it can
+   * complete (a receive meets the select's send node, with and without a full buffer; a send meets
+   * its receive node, bypassing the buffer; close completes either), and leaves no waiter.
+   */
+  @ParameterizedTest
+  @EnumSource(ThreadKind.class)
+  void everyCaseKindCommitsEveryWayWhileWaiting(ThreadKind kind) throws Exception {
+    Chan<Integer> idle = Chan.unbuffered();
+    try (Threads threads = kind.open()) {
+      AtomicReference<String> result = new AtomicReference<>();
+      // a send case taken by a receiver (Go's recv from a waiting sender), unbuffered
+      Chan<Integer> unbuf = Chan.unbuffered();
+      Thread select = threads.start("select", () -> result.set(outcome(unbuf.onSend(1, () -> "sent"), idle.onReceive(v -> "idle"))));
+      awaitBlocked(select);
+      assertEquals(1, unbuf.receive());
+      threads.join(select);
+      assertEquals("sent", result.get());
+      // a send case on a full buffer: the receiver takes the head, the select's value goes to the tail
+      Chan<Integer> full = Chan.buffered(1);
+      full.send(2);
+      select = threads.start("select", () -> result.set(outcome(full.onSend(3, () -> "sent"), idle.onReceive(v -> "idle"))));
+      awaitBlocked(select);
+      assertEquals(2, full.tryReceive());
+      threads.join(select);
+      assertEquals("sent", result.get());
+      assertEquals(3, full.tryReceive());
+      // a send case woken by close
+      Chan<Integer> closing = Chan.unbuffered();
+      select = threads.start("select", () -> result.set(outcome(closing.onSend(4, () -> "sent"), idle.onReceive(v -> "idle"))));
+      awaitBlocked(select);
+      closing.close();
+      threads.join(select);
+      assertEquals("threw send on closed channel", result.get());
+      assertTrue(noWaiters(closing));
+
+      for (var receiveKind : receiveKinds()) {
+        // a receive case handed a value by a sender (Go's send to a waiting receiver): the buffer is bypassed
+        Chan<Integer> empty = Chan.buffered(1);
+        select = threads.start("select", () -> result.set(outcome(receiveKind.apply(empty), idle.onReceive(v -> "idle"))));
+        awaitBlocked(select);
+        assertTrue(empty.trySend(5));
+        threads.join(select);
+        assertEquals("got 5", result.get());
+        assertEquals(0, empty.len(), "handed over, not buffered");
+        // a receive case woken by close
+        Chan<Integer> closingRecv = Chan.unbuffered();
+        select = threads.start("select", () -> result.set(outcome(receiveKind.apply(closingRecv), idle.onReceive(v -> "idle"))));
+        awaitBlocked(select);
+        closingRecv.close();
+        threads.join(select);
+        assertEquals(receiveKind.onClosed(), result.get());
+        assertTrue(noWaiters(empty) && noWaiters(closingRecv));
+      }
+      threads.joinAll();
+    }
+    assertTrue(noWaiters(idle), "every losing idle case was unlinked");
+  }
+
+  @Test
+  void everyCaseKindHasItsNameAndADisabledCopy() {
+    Chan<Integer> ch = Chan.unbuffered();
+    List<SelectClause<?>> kinds = List.of(ch.onSend(1), ch.onReceive(), ch.onReceiveOk((v, ok) -> ok),
+        Select.orDefault(() -> "d"));
+    List<String> names = new ArrayList<>();
+    for (SelectClause<?> c : kinds) {
+      SelectClause<?> off = Select.when(false, c);
+      assertEquals(c.getClass(), off.getClass(), "a disabled copy keeps its kind");
+      assertTrue(c.enabled() && !off.enabled());
+      names.add(c + " / " + off);
+    }
+    assertEquals(List.of("SelectClause[send] / SelectClause[send disabled]",
+        "SelectClause[receive] / SelectClause[receive disabled]",
+        "SelectClause[receiveOk] / SelectClause[receiveOk disabled]",
+        "SelectClause[default] / SelectClause[default disabled]"), names);
+  }
+
   // ---- many selects over overlapping channels -----------------------------------------------
 
   @ParameterizedTest

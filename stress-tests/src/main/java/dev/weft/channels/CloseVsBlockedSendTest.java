@@ -15,9 +15,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * actor polls once with tryReceive, then closes.
  *
  * <p>Kept by {@code Chan#close}: under the lock it sets {@code closed} and completes every
- * queued waiter with {@code closed = true} ({@code WaitQueue#dequeueClaimed},
+ * queued waiter with the outcome {@code CLOSED} ({@code WaitQueue#dequeueClaimed},
  * {@code Waiter#complete}); a sender already claimed by the receiver can't be claimed again;
- * {@code Chan#chansend} turns DONE-with-closed into the exception and checks {@code closed}
+ * {@code Chan#chansend} turns a CLOSED outcome into the exception and checks {@code closed}
  * before it queues.
  *
  * <p>r1: 1 if send returned, 0 if it threw ChannelClosedException; r2: what tryReceive got;

@@ -14,7 +14,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * other takes the default; the value is never received twice nor lost, and no waiter is left.
  *
  * <p>Kept by {@code Select#selectgo}: pass 1 locks the channels ({@code Chan#lock}) and takes
- * the value with {@code Chan#takeLocked} under the lock, so of two selects only the first finds
+ * the value with {@code Chan#chanrecvLocked} under the lock, so of two selects only the first finds
  * it; the second finds nothing ready and fires its default without queueing.
  *
  * <p>r1, r2: what each select got (1: the value, 0: default); r3: what is left in the channel,

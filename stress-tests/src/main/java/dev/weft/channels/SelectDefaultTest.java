@@ -15,7 +15,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * in the channel; no waiter is ever queued.
  *
  * <p>Kept by {@code Select#selectgo}: with a default, pass 1 either commits a ready case
- * ({@code Chan#takeLocked} under the channel lock) or, having taken nothing, unlocks and fires
+ * ({@code Chan#chanrecvLocked} under the channel lock) or, having taken nothing, unlocks and fires
  * the default; it never reaches pass 2 (enqueue and park).
  *
  * <p>r1: the select's result (1: the value, 0: default); r2: the value left in the channel;
