@@ -282,7 +282,31 @@ public final class BeforeAfter {
                 .resultFormat(ResultFormatType.JSON)
                 .result(out + ".json");
         workload.params().forEach(b::param);
-        return new Runner(b.build()).run();
+        boolean said = false;
+        while (true) {
+            try {
+                return new Runner(b.build()).run();
+            } catch (RunnerException e) {
+                if (!String.valueOf(e.getMessage()).contains("JMH lock")) {
+                    throw e;
+                }
+                if (!said) {
+                    System.err.println("== waiting for another JMH run to finish (it holds /tmp/jmh.lock; "
+                            + "JMH_IGNORE_LOCK=1 runs alongside it, noise and all)");
+                    said = true;
+                }
+                sleepForLock();
+            }
+        }
+    }
+
+    private static void sleepForLock() throws RunnerException {
+        try {
+            Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunnerException("interrupted while waiting for the JMH lock", e);
+        }
     }
 
     /** One side's forks merged as JMH merges forks; null when none ran. */
