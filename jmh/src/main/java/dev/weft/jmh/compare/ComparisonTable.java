@@ -102,7 +102,8 @@ public final class ComparisonTable {
 
     /**
      * {@code lines} (a heading, then rows, each the same number of cells) as plain text, each
-     * column padded to its widest cell: to the left where {@code left} says so, else to the right.
+     * column padded to its widest cell: to the left where {@code left} says so, else to the right;
+     * no trailing blanks.
      */
     static String aligned(List<List<String>> lines, IntPredicate left) {
         int[] width = new int[lines.get(0).size()];
@@ -113,11 +114,13 @@ public final class ComparisonTable {
         }
         StringBuilder sb = new StringBuilder();
         for (List<String> line : lines) {
+            StringBuilder text = new StringBuilder();
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i);
-                sb.append(left.test(i) ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
-                sb.append(i == line.size() - 1 ? "\n" : "  ");
+                text.append(left.test(i) ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
+                text.append(i == line.size() - 1 ? "" : "  ");
             }
+            sb.append(text.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
     }
