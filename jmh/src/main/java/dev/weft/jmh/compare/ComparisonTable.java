@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The comparison at one gomaxprocs: a row per {@link Workload}, a {@link Score} per
@@ -95,6 +96,16 @@ public final class ComparisonTable {
             cells.add(String.join(", ", row.misses()));
             lines.add(cells);
         }
+        int last = lines.get(0).size() - 1;
+        return aligned(lines, i -> i < 2 || i == last);
+    }
+
+    /**
+     * {@code lines} (a heading, then rows, each the same number of cells) as plain text, each
+     * column padded to its widest cell: to the left where {@code left} says so, else to the right;
+     * no trailing blanks.
+     */
+    static String aligned(List<List<String>> lines, IntPredicate left) {
         int[] width = new int[lines.get(0).size()];
         for (List<String> line : lines) {
             for (int i = 0; i < line.size(); i++) {
@@ -103,12 +114,13 @@ public final class ComparisonTable {
         }
         StringBuilder sb = new StringBuilder();
         for (List<String> line : lines) {
+            StringBuilder text = new StringBuilder();
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i);
-                boolean left = i < 2 || i == line.size() - 1;
-                sb.append(left ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
-                sb.append(i == line.size() - 1 ? "\n" : "  ");
+                text.append(left.test(i) ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
+                text.append(i == line.size() - 1 ? "" : "  ");
             }
+            sb.append(text.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
     }

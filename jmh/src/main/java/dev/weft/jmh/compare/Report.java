@@ -80,4 +80,44 @@ final class Report {
         System.out.println();
         System.out.println("wrote " + docs.resolve("benchmarks.md") + " and its charts");
     }
+
+    /**
+     * Writes {@code before-after.md} under {@code --docs}: how it was run, a table per gomaxprocs,
+     * and the WORSE rows (or that there are none).
+     */
+    static void writeBeforeAfter(BeforeAfter.Options o, List<BeforeAfterTable> tables) throws IOException {
+        Path docs = o.compare().docs();
+        Files.createDirectories(docs);
+        StringBuilder md = new StringBuilder();
+        md.append("# weft before and after: ").append(o.baseName()).append(" (base) against ").append(o.headName())
+                .append(" (head)\n\n");
+        md.append("Made by `jmh/compare before-after`; do not edit by hand.\n\n");
+        md.append("- Date: ").append(Compare.today()).append('\n');
+        md.append("- Machine: ").append(Machine.describe()).append('\n');
+        md.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(Runtime.version()).append('\n');
+        md.append("- Command: `").append(o.compare().command() != null ? o.compare().command()
+                : "jmh/compare before-after").append("` (").append(BeforeAfter.settings(o)).append(")\n");
+        md.append("- Raw figures: JMH's JSON and log of every fork in `").append(o.compare().raw()).append("`\n\n");
+        md.append("The weft column of `jmh/compare` (weft's channels on weft's GoScheduler) from each revision's "
+                + "`benchmarks.jar`, in one run, the two sides' forks interleaved (base, head, base, head...) so that "
+                + "the machine's noise hits both alike. Figures are ns per op (lower is better) with JMH's 99.9% "
+                + "error over every measured iteration of the side's forks; head / base below 1 means head is "
+                + "faster. Verdict: **within error** when the two intervals (score ± error) overlap, **better** "
+                + "when they are apart and head is faster, **WORSE** when they are apart and head is slower.\n\n");
+        List<String> worse = new ArrayList<>();
+        for (BeforeAfterTable t : tables) {
+            md.append("## gomaxprocs=").append(t.gomaxprocs()).append("\n\n");
+            md.append(t.markdown()).append('\n');
+            t.worse().forEach(r -> worse.add("- gomaxprocs=" + t.gomaxprocs() + ": " + r.workload().label()
+                    + String.format(" (%.2fx)", r.ratio())));
+        }
+        md.append(worse.isEmpty() ? "Every row is within its error or better.\n"
+                : "WORSE (head slower, the intervals apart):\n\n" + String.join("\n", worse) + "\n");
+        Path file = docs.resolve("before-after.md");
+        Files.writeString(file, md.toString());
+        System.out.println();
+        System.out.println(worse.isEmpty() ? "every row is within its error or better" : worse.size() + " row(s) WORSE");
+        System.out.println("wrote " + file);
+    }
 }
