@@ -78,12 +78,16 @@ class ExamplesTest {
     ContextException err = ContextTimeout.run(o.out);
     assertSame(Context.DEADLINE_EXCEEDED, err);
     List<String> lines = o.lines();
-    assertTrue(lines.contains("step 1 done"), o.text());
     assertTrue(lines.contains("context done: context deadline exceeded"), o.text());
     String last = lines.getLast();
     assertTrue(last.matches("work stopped after \\d+ of 10 steps; ctx.err\\(\\) = context deadline exceeded"), last);
     int steps = Integer.parseInt(last.split(" ")[3]);
-    assertTrue(steps >= 1 && steps < 10, last); // 3 on an idle machine; the timeout stopped it
+    // 3 on an idle machine; fewer when the machine is loaded (the worker may start late), never 4 or
+    // more: step k's timer is due at k * 100 ms or later, after the 350 ms deadline, for k >= 4
+    assertTrue(steps >= 0 && steps <= 3, last);
+    for (int k = 1; k <= steps; k++) {
+      assertTrue(lines.contains("step " + k + " done"), o.text());
+    }
   }
 
   @Test
