@@ -1,6 +1,7 @@
 package dev.weft.channels;
 
 import dev.weft.scheduler.DeadlockException;
+import dev.weft.scheduler.internal.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -208,7 +209,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             unlock();
             return false;
         }
-        Waiter w = new Waiter(Thread.currentThread(), value);
+        Waiter w = new Waiter(Thread.currentThread(), value, WaitReason.CHAN_SEND);
         sendq.enqueue(w);
         unlock();
         int result = w.await(deadline, true);
@@ -225,7 +226,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             return false; // the value is still the caller's
         }
         if (result == Waiter.DEADLOCKED) {
-            throw w.deadlock; // the value is still the caller's
+            throw w.deadlock(); // the value is still the caller's
         }
         throw new InterruptedException("interrupted while sending: the value was not delivered");
     }
@@ -316,7 +317,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             unlock();
             return null;
         }
-        Waiter w = new Waiter(Thread.currentThread(), null);
+        Waiter w = new Waiter(Thread.currentThread(), null, WaitReason.CHAN_RECEIVE);
         recvq.enqueue(w);
         unlock();
         int result = w.await(deadline, true);
@@ -330,7 +331,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             return null;
         }
         if (result == Waiter.DEADLOCKED) {
-            throw w.deadlock; // no value was taken
+            throw w.deadlock(); // no value was taken
         }
         throw new InterruptedException("interrupted while receiving: no value was taken");
     }
