@@ -999,11 +999,23 @@ final class CarrierScheduler implements Executor {
     }
 
     boolean awaitTermination(long nanos) throws InterruptedException {
-        return terminationLatch.await(nanos, TimeUnit.NANOSECONDS);
+        Thread self = Thread.currentThread();
+        ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
+        try {
+            return terminationLatch.await(nanos, TimeUnit.NANOSECONDS);
+        } finally {
+            ParkedThreads.AWAITING_TERMINATION.remove(self);
+        }
     }
 
     void awaitTermination() throws InterruptedException {
-        terminationLatch.await();
+        Thread self = Thread.currentThread();
+        ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
+        try {
+            terminationLatch.await();
+        } finally {
+            ParkedThreads.AWAITING_TERMINATION.remove(self);
+        }
     }
 
     private void tryTerminate() {

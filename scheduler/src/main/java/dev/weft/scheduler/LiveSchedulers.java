@@ -61,6 +61,18 @@ final class LiveSchedulers {
     }
 
     /** Entries not yet collected, terminated ones included (tests). */
+    /** Whether {@code t} is the sysmon thread of a registered scheduler, terminated or not (by identity). */
+    static boolean isSysmon(Thread t) {
+        synchronized (LIVE) {
+            for (GoScheduler g : LIVE) {
+                if (g.scheduler().sysmon.thread() == t) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static int size() {
         synchronized (LIVE) {
             return LIVE.size();
