@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * heap entry (about 56 bytes, and a 32-byte weak reference to its channel) plus its channel (a
  * {@code Chan} with a buffer of one, about 130 bytes); insertion and removal are O(log n). The
  * timer thread waits for the earliest deadline parked on the heap's idle blocker
- * ({@code timer goroutine (idle)}), by which the deadlock detector recognises it. Firing never blocks the timer thread: it delivers with {@link Chan#trySend} into the
- * channel's buffer of one, and a func timer's function runs on a new virtual thread (see
- * {@link #afterFunc} for which scheduler).
+ * ({@code timer goroutine (idle)}), by which the deadlock detector recognises it. Firing never
+ * blocks the timer thread: it delivers with {@link Chan#trySend} into the channel's buffer of
+ * one, and a func timer's function runs on a new virtual thread (see {@link #afterFunc} for
+ * which scheduler).
  *
  * <h2>Unreferenced timers (Go 1.23)</h2>
  * As in Go 1.23, a timer or ticker whose channel nobody references any more can be collected
@@ -79,10 +80,10 @@ import org.slf4j.LoggerFactory;
  * guarded by {@code LOCK} (the heap's own invariants are {@code TimerHeap}'s). No lost wake-up:
  * an insert that makes its entry the earliest unparks the timer thread after it (under
  * {@code LOCK}); the thread reads the earliest deadline under {@code LOCK}, then parks, so an
- * insert after its read leaves it a permit and its park returns at once. {@code FIRING} counts entries the
- * timer thread took as due and has not finished firing (incremented under {@code LOCK} before
- * the entry can leave the heap), so {@code HEAP.size() + FIRING} never drops to 0 between a timer's
- * removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
+ * insert after its read leaves it a permit and its park returns at once. {@code FIRING} counts
+ * entries the timer thread took as due and has not finished firing (incremented under
+ * {@code LOCK} before the entry can leave the heap), so {@code HEAP.size() + FIRING} never drops
+ * to 0 between a timer's removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
  * while holding either.
  */
 public final class Timers {
