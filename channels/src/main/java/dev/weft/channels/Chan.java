@@ -1,6 +1,7 @@
 package dev.weft.channels;
 
 import dev.weft.scheduler.DeadlockException;
+import dev.weft.scheduler.internal.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -204,7 +205,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
         } else if (!block || deadline == -1) {
             unlock();
             return false;
-        } else if ((outcome = park(sendq, value, deadline)) == null) {
+        } else if ((outcome = park(sendq, value, deadline, WaitReason.CHAN_SEND)) == null) {
             return false; // timed out
         }
         if (outcome == CLOSED) {
@@ -322,7 +323,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             unlock();
             return null;
         }
-        return park(recvq, null, deadline);
+        return park(recvq, null, deadline, WaitReason.CHAN_RECEIVE);
     }
 
     // ---- the commit: each way a send or a receive completes, written once ---------------------
@@ -414,8 +415,8 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
      * cancel CAS, so no one committed it: it is unlinked, and the value (of a send) is still the
      * caller's, no value was taken (by a receive).
      */
-    private Object park(WaitQueue q, Object elem, long deadline) throws InterruptedException {
-        Waiter w = new Waiter(Thread.currentThread(), elem);
+    private Object park(WaitQueue q, Object elem, long deadline, WaitReason reason) throws InterruptedException {
+        Waiter w = new Waiter(Thread.currentThread(), elem, reason);
         q.enqueue(w);
         unlock();
         int result = w.await(deadline, true);
@@ -430,7 +431,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             return null;
         }
         if (result == Waiter.DEADLOCKED) {
-            throw w.deadlock;
+            throw w.deadlock();
         }
         assert result == Waiter.INTERRUPTED : result;
         throw new InterruptedException(elem != null

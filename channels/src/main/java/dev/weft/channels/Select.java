@@ -1,6 +1,7 @@
 package dev.weft.channels;
 
 import dev.weft.scheduler.DeadlockException;
+import dev.weft.scheduler.internal.WaitReason;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -198,7 +199,8 @@ public final class Select {
         }
 
         // pass 2: wait on every case; one node per case, all claimed through the shared owner
-        Waiter owner = new Waiter(Thread.currentThread(), null);
+        Waiter owner = new Waiter(Thread.currentThread(), null,
+                enabled == 0 ? WaitReason.SELECT_NO_CASES : WaitReason.SELECT);
         Waiter[] nodes = new Waiter[enabled];
         for (int k = 0; k < enabled; k++) {
             int i = pollorder[k];
@@ -222,7 +224,7 @@ public final class Select {
             c.chan.unlock();
         }
         if (result == Waiter.DEADLOCKED) {
-            throw owner.deadlock; // no case committed
+            throw owner.deadlock(); // no case committed
         }
         if (result != Waiter.DONE) {
             assert result == Waiter.INTERRUPTED : result;

@@ -2,16 +2,16 @@ package dev.weft.channels;
 
 import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.internal.Deadlocks;
+import dev.weft.scheduler.internal.TimerHeap;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +32,16 @@ import org.slf4j.LoggerFactory;
  * <h2>Cost</h2>
  * No thread per timer and none per timed select: one shared daemon platform thread,
  * {@code weft-timers}, owns a binary min-heap of entries keyed by deadline
- * ({@link System#nanoTime}). A pending timer costs one heap entry (about 64 bytes) plus its
- * channel (a {@code Chan} with a buffer of one, about 130 bytes); insertion and removal are
- * O(log n). Firing never blocks the timer thread: it delivers with {@link Chan#trySend} into the
- * channel's buffer of one, and a func timer's function runs on a new virtual thread (see
- * {@link #afterFunc} for which scheduler).
+ * ({@link System#nanoTime}): weft's one timer heap ({@code TimerHeap}, which each scheduler's
+ * timer queue uses too), here one global instance, so that timers work on any thread (a
+ * {@link GoScheduler}'s virtual threads, the JDK's, platform threads). A pending timer costs one
+ * heap entry (about 56 bytes, and a 32-byte weak reference to its channel) plus its channel (a
+ * {@code Chan} with a buffer of one, about 130 bytes); insertion and removal are O(log n). The
+ * timer thread waits for the earliest deadline parked on the heap's idle blocker
+ * ({@code timer goroutine (idle)}), by which the deadlock detector recognises it. Firing never
+ * blocks the timer thread: it delivers with {@link Chan#trySend} into the channel's buffer of
+ * one, and a func timer's function runs on a new virtual thread (see {@link #afterFunc} for
+ * which scheduler).
  *
  * <h2>Unreferenced timers (Go 1.23)</h2>
  * As in Go 1.23, a timer or ticker whose channel nobody references any more can be collected
@@ -71,12 +76,14 @@ import org.slf4j.LoggerFactory;
  * weft's deadlock detector ({@code Deadlocks.addTimerSource}), so, as in Go, no deadlock is
  * reported while a timer may still wake a blocked thread.
  *
- * <p>Invariants of the heap: {@code heap}, {@code size}, and every entry's {@code when} and
- * {@code heapIndex} are guarded by {@code LOCK}; an entry is in the heap iff its
- * {@code heapIndex >= 0}, and it is at {@code heap[heapIndex]}. {@code FIRING} counts entries the
- * timer thread took as due and has not finished firing (incremented under {@code LOCK} before
- * the entry can leave the heap), so {@code size + FIRING} never drops to 0 between a timer's
- * removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
+ * <p>Invariants of the heap: {@code HEAP}, and every entry's deadline and place in it, are
+ * guarded by {@code LOCK} (the heap's own invariants are {@code TimerHeap}'s). No lost wake-up:
+ * an insert that makes its entry the earliest unparks the timer thread after it (under
+ * {@code LOCK}); the thread reads the earliest deadline under {@code LOCK}, then parks, so an
+ * insert after its read leaves it a permit and its park returns at once. {@code FIRING} counts
+ * entries the timer thread took as due and has not finished firing (incremented under
+ * {@code LOCK} before the entry can leave the heap), so {@code HEAP.size() + FIRING} never drops
+ * to 0 between a timer's removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
  * while holding either.
  */
 public final class Timers {
@@ -99,14 +106,11 @@ public final class Timers {
     }
 
     private static final ReentrantLock LOCK = new ReentrantLock();
-    /** Signalled when an entry becomes the root, i.e. the earliest deadline moved earlier. */
-    private static final Condition ROOT_CHANGED = LOCK.newCondition();
-    /** Entries whose channel was collected; drained under LOCK by {@link #expungeLocked}. */
+    /** References to collected channels; drained under LOCK by {@link #expungeLocked}. */
     private static final ReferenceQueue<Chan<Instant>> COLLECTED = new ReferenceQueue<>();
 
-    // guarded by LOCK
-    private static Entry[] heap = new Entry[MIN_CAPACITY];
-    private static int size;
+    /** Every pending entry; guarded by LOCK. */
+    private static final TimerHeap<Entry> HEAP = new TimerHeap<>(MIN_CAPACITY);
 
     /** Entries taken as due by the timer thread and not yet fired (see the class comment). */
     private static final AtomicInteger FIRING = new AtomicInteger();
@@ -289,10 +293,7 @@ public final class Timers {
             boolean active;
             LOCK.lock();
             try {
-                active = e.heapIndex >= 0;
-                if (active) {
-                    removeLocked(e);
-                }
+                active = HEAP.remove(e);
             } finally {
                 LOCK.unlock();
             }
@@ -318,13 +319,9 @@ public final class Timers {
             LOCK.lock();
             try {
                 expungeLocked();
-                active = e.heapIndex >= 0;
-                if (active) {
-                    removeLocked(e);
-                }
+                active = HEAP.remove(e);
                 if (!dueNow) {
-                    e.when = System.nanoTime() + Math.min(nanos, MAX_DELAY);
-                    insertLocked(e);
+                    insertLocked(e, System.nanoTime() + Math.min(nanos, MAX_DELAY));
                 }
             } finally {
                 LOCK.unlock();
@@ -399,7 +396,7 @@ public final class Timers {
     static int pending() {
         LOCK.lock();
         try {
-            return size + FIRING.get(); // FIRING is raised under LOCK before an entry leaves
+            return HEAP.size() + FIRING.get(); // FIRING is raised under LOCK before an entry leaves
         } finally {
             LOCK.unlock();
         }
@@ -422,7 +419,7 @@ public final class Timers {
                 Reference<? extends Chan<Instant>> r = COLLECTED.remove();
                 LOCK.lock();
                 try {
-                    expungeOne((Entry) r);
+                    expungeOne(((ChanRef) r).entry);
                     expungeLocked();
                 } finally {
                     LOCK.unlock();
@@ -435,33 +432,37 @@ public final class Timers {
         }
     }
 
-    /** Waits for the earliest deadline and fires it; never blocks on anything but LOCK's condition. */
+    /**
+     * Waits for the earliest deadline and fires it; never blocks on anything but LOCK (held for
+     * a few instructions by anyone) and its park on {@link TimerHeap#IDLE_BLOCKER}.
+     */
     private static void loop() {
         for (;;) {
             Entry due = null;
+            long delay = 0; // 0: no entry, park until an insert unparks us
             LOCK.lock();
             try {
-                while (due == null) {
-                    expungeLocked();
-                    try {
-                        if (size == 0) {
-                            ROOT_CHANGED.await();
-                        } else {
-                            Entry top = heap[0];
-                            long delay = top.when - System.nanoTime();
-                            if (delay <= 0) {
-                                due = top;
-                                FIRING.incrementAndGet(); // under LOCK, while still in the heap
-                            } else {
-                                ROOT_CHANGED.awaitNanos(delay);
-                            }
-                        }
-                    } catch (InterruptedException ignored) {
-                        // nobody should interrupt this thread; keep serving timers
+                expungeLocked();
+                Entry top = HEAP.peek();
+                if (top != null) {
+                    delay = top.when() - System.nanoTime();
+                    if (delay <= 0) {
+                        due = top;
+                        FIRING.incrementAndGet(); // under LOCK, while still in the heap
                     }
                 }
             } finally {
                 LOCK.unlock();
+            }
+            if (due == null) {
+                // an insert after our look unparked us (see the class comment): no lost wake-up
+                if (delay == 0) {
+                    LockSupport.park(TimerHeap.IDLE_BLOCKER);
+                } else {
+                    LockSupport.parkNanos(TimerHeap.IDLE_BLOCKER, delay);
+                }
+                Thread.interrupted(); // nobody should interrupt this thread; never let it turn park into a spin
+                continue;
             }
             try {
                 fire(due);
@@ -484,15 +485,14 @@ public final class Timers {
             Chan<Instant> ch = e.chan();
             LOCK.lock();
             try {
-                if (e.heapIndex < 0 || e.when - now > 0) {
+                if (!e.inHeap() || e.when() - now > 0) {
                     return; // stopped, reset to later, or expunged meanwhile
                 }
-                removeLocked(e);
+                HEAP.remove(e);
                 if (e.period > 0 && ch != null) {
                     // next tick strictly after now, on the original phase (Go skips missed ticks)
-                    long late = now - e.when;
-                    e.when += e.period * (1 + late / e.period);
-                    insertLocked(e);
+                    long late = now - e.when();
+                    insertLocked(e, e.when() + e.period * (1 + late / e.period));
                 }
             } finally {
                 LOCK.unlock();
@@ -513,77 +513,19 @@ public final class Timers {
     /** Removes the entries whose channel the GC collected (Go 1.23: unreferenced timers go). */
     private static void expungeLocked() {
         for (Reference<? extends Chan<Instant>> r; (r = COLLECTED.poll()) != null; ) {
-            expungeOne((Entry) r);
+            expungeOne(((ChanRef) r).entry);
         }
     }
 
     private static void expungeOne(Entry e) {
-        if (e.heapIndex >= 0) {
-            removeLocked(e);
-        }
+        HEAP.remove(e);
     }
 
-    private static void insertLocked(Entry e) {
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+    /** Inserts {@code e} due at {@code when}; wakes the timer thread if it is now the earliest. */
+    private static void insertLocked(Entry e, long when) {
+        if (HEAP.add(e, when)) {
+            LockSupport.unpark(THREAD);
         }
-        siftUp(size++, e);
-        if (e.heapIndex == 0) {
-            ROOT_CHANGED.signal();
-        }
-    }
-
-    private static void removeLocked(Entry e) {
-        int i = e.heapIndex;
-        int last = --size;
-        Entry moved = heap[last];
-        heap[last] = null;
-        e.heapIndex = -1;
-        if (i != last) {
-            siftDown(i, moved);
-            if (moved.heapIndex == i) {
-                siftUp(i, moved);
-            }
-        }
-        if (heap.length > MIN_CAPACITY && size < heap.length >>> 2) {
-            heap = Arrays.copyOf(heap, heap.length >>> 1);
-        }
-    }
-
-    private static void siftUp(int i, Entry e) {
-        while (i > 0) {
-            int p = (i - 1) >>> 1;
-            Entry pe = heap[p];
-            if (e.when - pe.when >= 0) {
-                break;
-            }
-            heap[i] = pe;
-            pe.heapIndex = i;
-            i = p;
-        }
-        heap[i] = e;
-        e.heapIndex = i;
-    }
-
-    private static void siftDown(int i, Entry e) {
-        int half = size >>> 1;
-        while (i < half) {
-            int c = 2 * i + 1;
-            Entry ce = heap[c];
-            int r = c + 1;
-            if (r < size && heap[r].when - ce.when < 0) {
-                c = r;
-                ce = heap[c];
-            }
-            if (e.when - ce.when <= 0) {
-                break;
-            }
-            heap[i] = ce;
-            ce.heapIndex = i;
-            i = c;
-        }
-        heap[i] = e;
-        e.heapIndex = i;
     }
 
     // ---- test hooks -------------------------------------------------------------------------
@@ -592,7 +534,7 @@ public final class Timers {
     static int pendingForTest() {
         LOCK.lock();
         try {
-            return size;
+            return HEAP.size();
         } finally {
             LOCK.unlock();
         }
@@ -602,7 +544,7 @@ public final class Timers {
     static boolean inHeapForTest(Entry e) {
         LOCK.lock();
         try {
-            return e.heapIndex >= 0;
+            return e.inHeap();
         } finally {
             LOCK.unlock();
         }
@@ -614,18 +556,21 @@ public final class Timers {
     }
 
     /**
-     * One timer, ticker or func timer in the heap: Go's {@code runtime.timer}. The referent is
-     * the channel, held weakly when {@link #WEAK_CHANNELS} (then the entry is enqueued on
-     * {@code COLLECTED} when the channel is collected), else strongly in {@code strongChan}.
+     * One timer, ticker or func timer in the heap: Go's {@code runtime.timer}. It holds its
+     * channel through a {@link ChanRef}, weakly when {@link #WEAK_CHANNELS} (then the reference
+     * is enqueued on {@code COLLECTED} when the channel is collected), else strongly in
+     * {@code strongChan}.
      *
-     * <p>Who writes what: {@code when} and {@code heapIndex} only with {@code LOCK} held (and,
+     * <p>Who writes what: its deadline and place in the heap only with {@code LOCK} held (and,
      * except in {@link #expungeLocked} for an entry no user can reach any more, with this
      * entry's monitor too); {@code period} only under this entry's monitor. Fire, stop and reset
      * all hold the monitor while they decide and deliver or drain, which is what makes "no stale
      * value after stop/reset returns" hold. Users never see the monitor: entries are private to
      * {@link Timer} and {@link Ticker}.
      */
-    static final class Entry extends WeakReference<Chan<Instant>> {
+    static final class Entry extends TimerHeap.Node {
+        /** The channel, weakly; null for a func timer or when held strongly. */
+        private final ChanRef ref;
         private final Chan<Instant> strongChan;
         /** For a func timer: what to run; null for a channel timer. */
         final Runnable func;
@@ -633,12 +578,10 @@ public final class Timers {
         final boolean onTimerThread;
         /** For a func timer: the scheduler to start {@link #func} on; null for the JDK's default. */
         final GoScheduler scheduler;
-        long when;
-        int heapIndex = -1;
         long period;
 
         Entry(Chan<Instant> ch, Runnable func, boolean onTimerThread, GoScheduler scheduler) {
-            super(WEAK_CHANNELS ? ch : null, WEAK_CHANNELS && ch != null ? COLLECTED : null);
+            this.ref = WEAK_CHANNELS && ch != null ? new ChanRef(ch, this) : null;
             this.strongChan = WEAK_CHANNELS ? null : ch;
             this.func = func;
             this.onTimerThread = onTimerThread;
@@ -647,7 +590,21 @@ public final class Timers {
 
         /** The channel, or null for a func timer or a collected channel. */
         Chan<Instant> chan() {
-            return strongChan != null ? strongChan : get();
+            return strongChan != null ? strongChan : ref == null ? null : ref.get();
+        }
+    }
+
+    /**
+     * A timer channel held weakly, enqueued on {@code COLLECTED} once the GC clears it; knows
+     * its entry, for the reaper to remove. Reachable only from that entry: once the entry leaves
+     * the heap and its timer is dropped, both are collected and nothing is enqueued.
+     */
+    private static final class ChanRef extends WeakReference<Chan<Instant>> {
+        final Entry entry;
+
+        ChanRef(Chan<Instant> ch, Entry entry) {
+            super(ch, COLLECTED);
+            this.entry = entry;
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.weft.channels;
 
 import dev.weft.scheduler.DeadlockException;
-import dev.weft.scheduler.internal.Deadlocks;
+import dev.weft.scheduler.internal.Sudog;
+import dev.weft.scheduler.internal.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -61,7 +62,6 @@ public final class WaitGroup {
     private static final VarHandle PHASE;
     private static final VarHandle COUNT;
     private static final VarHandle WAITERS;
-    private static final VarHandle NODE_STATE;
 
     static {
         try {
@@ -69,7 +69,6 @@ public final class WaitGroup {
             PHASE = l.findVarHandle(WaitGroup.class, "phase", Phase.class);
             COUNT = l.findVarHandle(Phase.class, "count", long.class);
             WAITERS = l.findVarHandle(Phase.class, "waiters", Node.class);
-            NODE_STATE = l.findVarHandle(Node.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -182,47 +181,20 @@ public final class WaitGroup {
         if (!push(p, node)) {
             return true; // the count reached 0 meanwhile (invariant 3)
         }
-        boolean interrupted = false;
-        try {
-            for (;;) {
-                if (node.state == Node.RELEASED_STATE) {
-                    return true;
-                }
-                if (Thread.interrupted()) {
-                    if (node.cancel()) {
-                        throw new InterruptedException("interrupted while waiting for a WaitGroup");
-                    }
-                    interrupted = true; // released first: keep the interrupt for later
-                    return true;
-                }
-                if (deadline != 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        if (node.cancel()) {
-                            unlinkCancelled(p);
-                            return false;
-                        }
-                        return true;
-                    }
-                    LockSupport.parkNanos(node, left);
-                } else {
-                    LockSupport.park(node);
-                    if (node.state != Node.RELEASED_STATE) { // woken early: the deadlock detector?
-                        DeadlockException e = Deadlocks.take(node.thread, node);
-                        if (e != null) {
-                            if (node.cancel()) {
-                                unlinkCancelled(p);
-                                throw e;
-                            }
-                            return true; // released meanwhile: not a deadlock after all
-                        }
-                    }
-                }
+        switch (node.gopark(deadline, true)) {
+            case Sudog.DONE -> {
+                return true; // released (an interrupt that came too late is kept)
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            case Sudog.INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a WaitGroup");
+            case Sudog.TIMED_OUT -> {
+                unlinkCancelled(p);
+                return false;
             }
+            case Sudog.DEADLOCKED -> {
+                unlinkCancelled(p);
+                throw node.deadlock();
+            }
+            default -> throw new AssertionError("gopark result");
         }
     }
 
@@ -235,7 +207,7 @@ public final class WaitGroup {
             }
             // drop cancelled waiters at the top on the way, so timed-out awaits don't pile up
             Node next = head;
-            while (next != null && next.state == Node.CANCELLED_STATE) {
+            while (next != null && next.isCancelled()) {
                 next = next.next;
             }
             node.next = next;
@@ -249,11 +221,11 @@ public final class WaitGroup {
     private static void unlinkCancelled(Phase p) {
         for (;;) {
             Node head = p.waiters;
-            if (head == null || head == RELEASED || head.state != Node.CANCELLED_STATE) {
+            if (head == null || head == RELEASED || !head.isCancelled()) {
                 return;
             }
             Node next = head.next;
-            while (next != null && next.state == Node.CANCELLED_STATE) {
+            while (next != null && next.isCancelled()) {
                 next = next.next;
             }
             if (WAITERS.compareAndSet(p, head, next)) {
@@ -267,7 +239,7 @@ public final class WaitGroup {
         Node n = (Node) WAITERS.getAndSet(p, RELEASED);
         while (n != null) {
             Node next = n.next;
-            if (n.release()) {
+            if (n.tryRelease()) {
                 LockSupport.unpark(n.thread);
             }
             n = next;
@@ -292,29 +264,18 @@ public final class WaitGroup {
     }
 
     /**
-     * A parked waiter: WAITING, then RELEASED (by the releaser) or CANCELLED (by itself). It is
-     * also the park blocker, one per wait, so that a deadlock declared for one wait can never
-     * fail a later one (see {@code Deadlocks.take(Thread, Object)}).
+     * A parked waiter, a {@link Sudog} ({@code sync.WaitGroup.Wait}): WAITING, then DONE (released
+     * by the releaser) or CANCELLED (by itself). It is also the park blocker, one per wait, so
+     * that a deadlock declared for one wait can never fail a later one (see
+     * {@code Deadlocks.take(Thread, Object)}).
      */
-    private static final class Node {
-        static final int WAITING = 0;
-        static final int RELEASED_STATE = 1;
-        static final int CANCELLED_STATE = 2;
-
+    private static final class Node extends Sudog {
         final Thread thread;
         Node next; // written before the publishing CAS, then read-only
-        volatile int state;
 
         Node(Thread thread) {
+            super(WaitReason.SYNC_WAIT_GROUP_WAIT);
             this.thread = thread;
-        }
-
-        boolean release() {
-            return NODE_STATE.compareAndSet(this, WAITING, RELEASED_STATE);
-        }
-
-        boolean cancel() {
-            return NODE_STATE.compareAndSet(this, WAITING, CANCELLED_STATE);
         }
 
         @Override

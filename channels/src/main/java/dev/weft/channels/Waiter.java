@@ -1,17 +1,17 @@
 package dev.weft.channels;
 
-import dev.weft.scheduler.DeadlockException;
-import dev.weft.scheduler.internal.Deadlocks;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.weft.scheduler.internal.Sudog;
+import dev.weft.scheduler.internal.WaitReason;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocked channel operation, Go's {@code sudog}: one node in a channel's send or receive queue.
  * A plain send or receive is its own claim target; the nodes of one select share the select's
- * {@link #owner}, so that exactly one of them can be claimed.
+ * {@link #owner}, so that exactly one of them can be claimed. The owner is the thread's park
+ * blocker and carries the wait reason ({@code chan send}, {@code chan receive}, {@code select},
+ * {@code select (no cases)}); it parks in {@link Sudog#gopark}.
  *
- * <p>The claim protocol (what makes a hand-off exactly-once):
+ * <p>The claim protocol (what makes a hand-off exactly-once), {@link Sudog}'s on the owner:
  * <ul>
  *   <li>{@code state} goes WAITING → CLAIMED by one CAS on the {@link #owner} ({@link #claim}):
  *       a counterpart, holding the lock of the channel whose queue held the node, wins the
@@ -27,26 +27,16 @@ import java.util.concurrent.locks.LockSupport;
  *       channel whose queue holds the node.</li>
  * </ul>
  */
-final class Waiter {
-    static final int WAITING = 0;
-    static final int CLAIMED = 1;
-    static final int DONE = 2;
-    static final int CANCELLED = 3;
+final class Waiter extends Sudog {
+    static final int WAITING = Sudog.WAITING;
+    static final int CLAIMED = Sudog.CLAIMED;
+    static final int DONE = Sudog.DONE;
+    static final int CANCELLED = Sudog.CANCELLED;
     /** {@link #await} results besides DONE: why the waiter cancelled itself. */
-    static final int INTERRUPTED = 4;
-    static final int TIMED_OUT = 5;
-    /** The deadlock detector woke the waiter and it withdrew: {@link #deadlock} says why. */
-    static final int DEADLOCKED = 6;
-
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final int INTERRUPTED = Sudog.INTERRUPTED;
+    static final int TIMED_OUT = Sudog.TIMED_OUT;
+    /** The deadlock detector woke the waiter and it withdrew: {@link #deadlock()} says why. */
+    static final int DEADLOCKED = Sudog.DEADLOCKED;
 
     /** The claim target: this for a plain operation, the shared select waiter for a select case. */
     final Waiter owner;
@@ -65,26 +55,23 @@ final class Waiter {
     /** The case index of the node that was claimed (0 for a plain operation). */
     int fired;
 
-    private volatile int state;
-
-    /** Set with a DEADLOCKED result; written and read only by the waiting thread. */
-    DeadlockException deadlock;
-
     // links, guarded by the lock of the channel that queues this node
     Waiter prev;
     Waiter next;
     WaitQueue queue;
 
-    /** A plain operation's waiter, or a select's shared owner. */
-    Waiter(Thread thread, Object elem) {
+    /** A plain operation's waiter ({@code CHAN_SEND}, {@code CHAN_RECEIVE}), or a select's shared owner. */
+    Waiter(Thread thread, Object elem, WaitReason reason) {
+        super(reason);
         this.owner = this;
         this.thread = thread;
         this.caseIndex = 0;
         this.elem = elem;
     }
 
-    /** A select case's node. */
+    /** A select case's node; never parked on, it shares its owner's state and reason. */
     Waiter(Waiter owner, int caseIndex, Object elem) {
+        super(owner.waitReason());
         this.owner = owner;
         this.thread = owner.thread;
         this.caseIndex = caseIndex;
@@ -93,7 +80,7 @@ final class Waiter {
 
     /** Counterpart side: wins the owner, or false if someone else did (or it was cancelled). */
     boolean claim() {
-        return owner.state == WAITING && STATE.compareAndSet(owner, WAITING, CLAIMED);
+        return owner.tryClaim();
     }
 
     /**
@@ -104,13 +91,13 @@ final class Waiter {
      */
     void complete(Object outcome) {
         Waiter o = owner;
-        assert o.state == CLAIMED : "completing a waiter this thread did not claim: state " + o.state;
+        // o is CLAIMED by this thread: markDone asserts it
         assert queue == null : "completing a waiter still queued";
         assert outcome == Chan.CLOSED || (outcome != null && (elem != null) == (outcome == Chan.SENT))
                 : "a send completes SENT or CLOSED, a receive with a value or CLOSED: " + outcome;
         o.outcome = outcome;
         o.fired = caseIndex;
-        o.state = DONE;
+        o.markDone();
     }
 
     /** Unparks the waiting thread; on a GoScheduler it runs next on the caller's P. */
@@ -118,77 +105,16 @@ final class Waiter {
         LockSupport.unpark(thread);
     }
 
-    /** Waiter side: give up (interrupt, timeout). False if a counterpart claimed it first. */
-    boolean cancel() {
-        return STATE.compareAndSet(this, WAITING, CANCELLED);
-    }
-
-    boolean isDone() {
-        return state == DONE;
-    }
-
     /**
-     * Waiter side: parks until DONE. With {@code deadline != 0} (System.nanoTime), or when
-     * interrupted, it tries to cancel; returns DONE, INTERRUPTED (interrupt status cleared) or
-     * TIMED_OUT. If the cancel loses, it waits for the claimer's result (a few instructions
-     * away) and returns DONE, with the interrupt status kept.
-     *
-     * <p>An untimed wait that wakes without a result asks {@link Deadlocks} whether the deadlock
-     * detector declared this thread deadlocked while parked here; if so it cancels like an
-     * interrupt and returns DEADLOCKED with {@link #deadlock} set (or, if the cancel loses,
-     * DONE: a counterpart came after all and the declaration is dropped). The check runs only
-     * after such a wake-up: the hot path is unchanged.
+     * Waiter side (on the owner): parks until DONE, through {@link Sudog#gopark}. With
+     * {@code deadline != 0} (System.nanoTime), or when interrupted, it tries to cancel; returns
+     * DONE, INTERRUPTED (interrupt status cleared) or TIMED_OUT. If the cancel loses, it waits
+     * for the claimer's result (a few instructions away) and returns DONE, with the interrupt
+     * status kept. A deadlock declared by the detector while it parked without a deadline
+     * returns DEADLOCKED with {@link #deadlock()} set (or, if the cancel loses, DONE).
      */
     int await(long deadline, boolean interruptible) {
-        boolean interrupted = false;
-        try {
-            for (;;) {
-                if (state == DONE) {
-                    return DONE;
-                }
-                if (interruptible && Thread.interrupted()) {
-                    interrupted = true;
-                    if (cancel()) {
-                        interrupted = false;
-                        return INTERRUPTED;
-                    }
-                    return awaitClaimed();
-                }
-                if (deadline != 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        if (cancel()) {
-                            return TIMED_OUT;
-                        }
-                        return awaitClaimed();
-                    }
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
-                    if (state != DONE) { // woken without a result: the deadlock detector?
-                        DeadlockException e = Deadlocks.take(thread, this);
-                        if (e != null) {
-                            if (cancel()) {
-                                deadlock = e;
-                                return DEADLOCKED;
-                            }
-                            return awaitClaimed(); // not a deadlock after all: drop e
-                        }
-                    }
-                }
-            }
-        } finally {
-            if (interrupted && state == DONE) {
-                Thread.currentThread().interrupt(); // delivered anyway: keep the interrupt for later
-            }
-        }
-    }
-
-    /** The claimer is between CLAIMED and DONE: wait for DONE (it never blocks in between). */
-    private int awaitClaimed() {
-        while (state != DONE) {
-            Thread.onSpinWait();
-        }
-        return DONE;
+        assert owner == this : "only a select's owner parks";
+        return gopark(deadline, interruptible);
     }
 }

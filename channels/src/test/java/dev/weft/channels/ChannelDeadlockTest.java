@@ -41,6 +41,10 @@ class ChannelDeadlockTest {
         assertTrue(out.contains("locked=returned sent false"), out);
         assertTrue(out.contains("ended=true reports=1"), out);
         assertTrue(out.contains("-Dweft.deadlock=fail: failing the 7 blocked in weft channels"), out);
+        // each weft wait shows Go's wait reason, read from its typed park blocker
+        for (String reason : List.of("chan receive", "chan send", "select", "select (no cases)", "sync.WaitGroup.Wait")) {
+            assertTrue(out.contains(" [" + reason + "] WAITING\n"), reason + ":\n" + out);
+        }
     }
 
     @Test

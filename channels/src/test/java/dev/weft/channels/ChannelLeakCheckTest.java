@@ -68,7 +68,7 @@ class ChannelLeakCheckTest {
             Goroutine g = e.leaked().getFirst();
             assertEquals("forgotten-receiver", g.name());
             assertEquals(s.name(), g.scheduler());
-            assertTrue(g.waitsOn().startsWith("parked in a weft operation on "), g.waitsOn());
+            assertTrue(g.waitsOn().startsWith("parked in a weft operation [chan receive] on "), g.waitsOn());
             assertTrue(g.stack().stream().anyMatch(f -> f.getClassName().equals(Chan.class.getName())
                     && f.getMethodName().equals("receive")), e.getMessage());
             // the user's function, behind weft's Chan.receive and Waiter.await (Go hides its runtime frames)

@@ -281,7 +281,7 @@ class TimersTest {
             Timer t = Timers.afterFuncOnTimerThread(Duration.ofMillis(id), () -> order.trySend(id));
             timers.add(t);
             if (i % 2 == 0) {
-                kept.add(new long[] {t.entry.when, id}); // written by this thread when scheduled
+                kept.add(new long[] {t.entry.when(), id}); // written by this thread when scheduled
             }
         }
         for (int i = 1; i < 200; i += 2) {

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param state     its state when listed
  * @param waitsOn   what it waits on, in words: the park blocker and its kind (a weft object, a
  *                  {@code java.util.concurrent} synchronizer, a deadline, a monitor, I/O), or
- *                  "running"
+ *                  "running"; a wait in weft carries Go's wait reason in brackets, e.g.
+ *                  {@code "parked in a weft operation [chan receive] on ..."}
  * @param stack     its stack when listed, top frame first (empty if it was not mounted and the
  *                  JDK could not tell)
  */

@@ -4,6 +4,7 @@ import dev.weft.scheduler.engine.CarrierScheduler;
 import dev.weft.scheduler.engine.LiveSchedulers;
 import dev.weft.scheduler.engine.ParkedThreads;
 import dev.weft.scheduler.engine.VirtualThreads;
+import dev.weft.scheduler.internal.WeftBlocker;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -367,14 +368,19 @@ public final class Goroutines {
         return new Goroutine(t, scheduler, state, waitsOn(wait, state, blocker), Arrays.asList(stack));
     }
 
+    /** Go's wait reason in brackets, {@code " [chan receive]"}, for a weft blocker; else empty. */
+    private static String reason(Object blocker) {
+        return blocker instanceof WeftBlocker b ? " [" + b.waitReason() + "]" : "";
+    }
+
     /** {@link Goroutine#waitsOn()}: the classified wait, in words, with the blocker. */
     static String waitsOn(ParkedThreads.Wait wait, Thread.State state, Object blocker) {
         String on = blocker == null ? "" : " on " + describeBlocker(blocker);
         return switch (wait) {
             case RUNNING -> state == Thread.State.TERMINATED ? "terminated" : "running";
-            case WEFT -> "parked in a weft operation" + on;
+            case WEFT -> "parked in a weft operation" + reason(blocker) + on;
             case JUC -> blocker == null ? "waiting in Object.wait()" : "waiting" + on;
-            case TIMED -> "waiting with a deadline (sleep, timed park or wait)" + on;
+            case TIMED -> "waiting with a deadline (sleep, timed park or wait)" + reason(blocker) + on;
             case OTHER -> switch (state) {
                 case BLOCKED -> "blocked on a monitor";
                 case WAITING -> blocker == null ? "parked without a blocker or in I/O" : "parked" + on;

@@ -99,8 +99,12 @@ class GoroutinesTest {
         assertTrue(text.contains("\tat " + GoroutinesTest.class.getName() + ".waitForRelease("), text);
     }
 
-    /** A blocker of a dev.weft class: classified as the deadlock detector does, a weft wait. */
-    static final class WeftBlocker {
+    /** A weft park blocker: classified as the deadlock detector does, a weft wait, with its reason. */
+    static final class WeftBlocker extends dev.weft.scheduler.internal.WeftBlocker {
+        WeftBlocker() {
+            super(dev.weft.scheduler.internal.WaitReason.SELECT);
+        }
+
         @Override
         public String toString() {
             return "WeftBlocker";
@@ -117,7 +121,7 @@ class GoroutinesTest {
         });
         started.add(t);
         awaitState(t, Thread.State.WAITING);
-        assertEquals("parked in a weft operation on WeftBlocker", only(Goroutines.find(before), t).waitsOn());
+        assertEquals("parked in a weft operation [select] on WeftBlocker", only(Goroutines.find(before), t).waitsOn());
         release.countDown();
         LockSupport.unpark(t);
     }

@@ -11,4 +11,9 @@ public final class TestAccess {
     public static CarrierScheduler engine(GoScheduler s) {
         return s.scheduler();
     }
+
+    /** {@link Goroutines}'s one-line description of {@code t} on scheduler {@code scheduler}. */
+    public static Goroutine describe(Thread t, String scheduler) {
+        return Goroutines.describe(t, scheduler);
+    }
 }

@@ -1007,11 +1007,23 @@ public final class CarrierScheduler implements Executor {
     }
 
     public boolean awaitTermination(long nanos) throws InterruptedException {
-        return terminationLatch.await(nanos, TimeUnit.NANOSECONDS);
+        Thread self = Thread.currentThread();
+        ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
+        try {
+            return terminationLatch.await(nanos, TimeUnit.NANOSECONDS);
+        } finally {
+            ParkedThreads.AWAITING_TERMINATION.remove(self);
+        }
     }
 
     public void awaitTermination() throws InterruptedException {
-        terminationLatch.await();
+        Thread self = Thread.currentThread();
+        ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
+        try {
+            terminationLatch.await();
+        } finally {
+            ParkedThreads.AWAITING_TERMINATION.remove(self);
+        }
     }
 
     private void tryTerminate() {

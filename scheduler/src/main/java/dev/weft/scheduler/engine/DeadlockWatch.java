@@ -2,6 +2,8 @@ package dev.weft.scheduler.engine;
 
 import dev.weft.scheduler.DeadlockException;
 import dev.weft.scheduler.internal.Deadlocks;
+import dev.weft.scheduler.internal.WaitReason;
+import dev.weft.scheduler.internal.WeftBlocker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the same look, taken a second time at once, finds the same, and the scheduler did not
  *       move in between (a thread seen parked may have been woken by one seen later).</li>
  * </ol>
- * Then it logs one ERROR with the count and every parked thread's stack, and with
+ * Then it logs one ERROR with the count and every parked thread's stack (a thread parked in
+ * weft shows its wait reason in brackets, as Go's {@code goroutine 5 [chan receive]:}), and with
  * {@code -Dweft.deadlock=fail} fails the threads parked in weft channels with a
  * {@link DeadlockException}. It reports once per quiet period; any progress starts a new one.
  * A look that finds a possible waker is taken again later, {@link #QUIET_NANOS} after it, then
@@ -203,7 +206,12 @@ public final class DeadlockWatch {
         String message = DeadlockException.message(threads.size(), sched.name);
         StringBuilder sb = new StringBuilder(message);
         for (Thread t : threads) {
-            sb.append("\n\n").append(t).append(' ').append(t.getState());
+            sb.append("\n\n").append(t);
+            WaitReason reason = WeftBlocker.waitReasonOf(t);
+            if (reason != null) {
+                sb.append(" [").append(reason).append(']'); // Go's "goroutine 5 [chan receive]:"
+            }
+            sb.append(' ').append(t.getState());
             for (StackTraceElement e : t.getStackTrace()) {
                 sb.append("\n\tat ").append(e);
             }

@@ -61,6 +61,18 @@ public final class LiveSchedulers {
     }
 
     /** Entries not yet collected, terminated ones included (tests). */
+    /** Whether {@code t} is the sysmon thread of a registered scheduler, terminated or not (by identity). */
+    static boolean isSysmon(Thread t) {
+        synchronized (LIVE) {
+            for (CarrierScheduler s : LIVE) {
+                if (s.sysmon.thread() == t) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public static int size() {
         synchronized (LIVE) {
             return LIVE.size();

@@ -1,5 +1,7 @@
 package dev.weft.scheduler.engine;
 
+import dev.weft.scheduler.internal.WaitReason;
+import dev.weft.scheduler.internal.WeftBlocker;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -15,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -79,7 +82,10 @@ public final class ParkedThreads {
     public enum Wait {
         /** Runnable (or new, or just terminated): not waiting at all. */
         RUNNING,
-        /** Parked without a deadline on a weft object (a channel operation, a WaitGroup...). */
+        /**
+         * Parked without a deadline in a weft operation (a channel operation, a WaitGroup...): its
+         * park blocker is a {@link WeftBlocker}, which tells why ({@link WeftBlocker#waitReasonOf}).
+         */
         WEFT,
         /**
          * Waiting without a deadline on a {@code java.util.concurrent} synchronizer (a latch, a
@@ -251,8 +257,10 @@ public final class ParkedThreads {
      *   <li>{@code WAITING} with a stack frame of {@code sun.nio.ch.}, {@code java.net.},
      *       {@code java.io.}, {@code sun.nio.fs.} or {@code jdk.internal.misc.Blocker}: OTHER
      *       (I/O, whatever the blocker);</li>
-     *   <li>{@code WAITING}, parked with a blocker whose class is in a {@code dev.weft.}
-     *       package: WEFT;</li>
+     *   <li>{@code WAITING}, parked with a blocker that is a {@link WeftBlocker} (weft's
+     *       channels and WaitGroup park so, with their wait reason): WEFT. Only that type counts,
+     *       not a package name: a blocker of another class, whatever its package (one of
+     *       {@code dev.weft.*} included), is a foreign one;</li>
      *   <li>{@code WAITING}, parked with a blocker from {@code java.util.concurrent} (and its
      *       subpackages), or in {@code Object.wait()}: JUC;</li>
      *   <li>any other {@code WAITING} (parked without a blocker, or with a foreign one): OTHER.</li>
@@ -279,11 +287,11 @@ public final class ParkedThreads {
             return Wait.OTHER;
         }
         Object blocker = LockSupport.getBlocker(t);
+        if (blocker instanceof WeftBlocker) {
+            return Wait.WEFT;
+        }
         if (blocker != null) {
             String pkg = blocker.getClass().getPackageName();
-            if (pkg.startsWith("dev.weft.")) {
-                return Wait.WEFT;
-            }
             if (pkg.startsWith("java.util.concurrent")) {
                 return Wait.JUC;
             }
@@ -385,7 +393,8 @@ public final class ParkedThreads {
      *             {@code VirtualThread-unblocker} waiting for monitors to be released (the
      *             virtual threads BLOCKED on them count already), the JDK's pollers, and a
      *             thread waiting for a weft scheduler to end;</li>
-     *         <li>weft's own carriers and sysmon threads never count: what they run is the
+     *         <li>weft's own carriers ({@link Carrier}) and sysmon threads (a registered
+     *             scheduler's, by identity) never count: what they run is the
      *             virtual threads of step 1, and the caller looks at every weft scheduler's
      *             queues and timers itself.</li>
      *       </ul></li>
@@ -485,15 +494,15 @@ public final class ParkedThreads {
     }
 
     /** The platform-thread rule of {@link #outsideWaker}. */
-    private static boolean platformThreadCanWake(Thread t, Thread.State s, StackTraceElement[] stack) {
-        if (t instanceof Carrier || has(stack, Sysmon.class.getName(), "run")) {
+    static boolean platformThreadCanWake(Thread t, Thread.State s, StackTraceElement[] stack) {
+        if (t instanceof Carrier || LiveSchedulers.isSysmon(t)) {
             return false;
         }
         return switch (s) {
             case NEW, TERMINATED, WAITING -> false;
             case BLOCKED -> true;
-            case TIMED_WAITING -> !idleTimedWait(stack) && !awaitingWeft(stack);
-            case RUNNABLE -> stack.length > 0 && !idleNative(stack[0]) && !isJdkPoller(stack) && !awaitingWeft(stack);
+            case TIMED_WAITING -> !idleTimedWait(stack) && !weftIdle(t) && !awaitingWeft(t);
+            case RUNNABLE -> stack.length > 0 && !idleNative(stack[0]) && !isJdkPoller(stack) && !awaitingWeft(t);
         };
     }
 
@@ -526,8 +535,6 @@ public final class ParkedThreads {
         }
         return has(stack, "java.util.concurrent.ForkJoinPool", "awaitWork")
                 || has(stack, "jdk.internal.ref.CleanerImpl", "run")
-                || has(stack, TimerQueue.class.getName(), "run")
-                || has(stack, "dev.weft.channels.Timers", "loop")
                 || has(stack, "jdk.jfr.internal.PlatformRecorder", "takeNap")
                 || inExecutorClose(stack);
     }
@@ -541,8 +548,25 @@ public final class ParkedThreads {
         return false;
     }
 
-    private static boolean awaitingWeft(StackTraceElement[] stack) {
-        return has(stack, CarrierScheduler.class.getName(), "awaitTermination")
-                || has(stack, "dev.weft.scheduler.GoScheduler", "close");
+    /**
+     * weft's own timer threads (a scheduler's {@code TimerQueue}, the channel timers), parked
+     * until their next deadline: their blocker is a {@link WeftBlocker} with a runtime-idle
+     * {@link WaitReason} ({@code timer goroutine (idle)}), recognised by type, not by name. Their
+     * pending timers are counted by the caller.
+     */
+    private static boolean weftIdle(Thread t) {
+        WaitReason r = WeftBlocker.waitReasonOf(t);
+        return r != null && r.isRuntimeIdle();
+    }
+
+    /**
+     * Threads in {@link CarrierScheduler#awaitTermination} (so in {@code GoScheduler.close} too):
+     * they wait for the very threads in question. Registered by that method while it waits, by
+     * identity.
+     */
+    static final Set<Thread> AWAITING_TERMINATION = ConcurrentHashMap.newKeySet();
+
+    private static boolean awaitingWeft(Thread t) {
+        return AWAITING_TERMINATION.contains(t);
     }
 }

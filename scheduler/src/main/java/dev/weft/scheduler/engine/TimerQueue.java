@@ -1,5 +1,6 @@
 package dev.weft.scheduler.engine;
 
+import dev.weft.scheduler.internal.TimerHeap;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Delayed;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * contended by all carriers: profiled at 30% of a sleep-heavy workload.
  *
  * <p>One daemon thread per scheduler ({@code <name>-timers}, started at the first timer) owns a
- * binary min-heap of deadlines. Submitters never lock: they push onto a lock-free stack (the
+ * binary min-heap of deadlines, weft's one {@link TimerHeap} (the channel timers use it too),
+ * and parks on {@link TimerHeap#IDLE_BLOCKER} ({@code timer goroutine (idle)}) until the next. Submitters never lock: they push onto a lock-free stack (the
  * inbox) and wake the thread only when their deadline is earlier than the one it sleeps until.
  *
  * <p>Memory is bounded by the live timers (Go's {@code deletedTimers} heuristic): most timed
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants:
  * <ul>
- *   <li>Only the timer thread touches the heap ({@code heap}, {@code size}).</li>
+ *   <li>Only the timer thread touches the heap ({@code heap}).</li>
  *   <li>No lost timer: a submitter pushes, then reads {@code wakeAt}; the timer thread writes
  *       {@code wakeAt}, then reads the inbox before it parks (both volatile). Either the thread
  *       sees the new timer, or the submitter sees when the thread will wake and unparks it if
@@ -75,8 +77,7 @@ public final class TimerQueue {
     private volatile Thread thread;
 
     // timer thread only
-    private Timer[] heap = new Timer[64];
-    private int size;
+    private final TimerHeap<Timer> heap = new TimerHeap<>(64);
 
     TimerQueue(String name) {
         this.name = name;
@@ -172,17 +173,17 @@ public final class TimerQueue {
             drainInbox();
             fireExpired(System.nanoTime());
             purgeIfManyCancelled();
-            long next = size == 0 ? NEVER : heap[0].deadline;
+            long next = heap.isEmpty() ? NEVER : heap.peek().when();
             wakeAt = next;
             if (inbox.get() != null || stopped || purgeRequested()) {
                 continue; // a timer or a purge request came in before wakeAt was published: look again
             }
             if (next == NEVER) {
-                LockSupport.park(this);
+                LockSupport.park(TimerHeap.IDLE_BLOCKER);
             } else {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    LockSupport.parkNanos(this, wait);
+                    LockSupport.parkNanos(TimerHeap.IDLE_BLOCKER, wait);
                 }
             }
             Thread.interrupted(); // nobody should interrupt us; never let it turn park into a spin
@@ -213,7 +214,7 @@ public final class TimerQueue {
             if (t.isCancelled()) {
                 cancelled.decrementAndGet();
             } else {
-                offer(t);
+                heap.add(t);
             }
             t = next;
         }
@@ -221,8 +222,8 @@ public final class TimerQueue {
 
     /** Pops and runs every timer due at {@code now}, in deadline order. */
     private void fireExpired(long now) {
-        while (size > 0 && heap[0].deadline - now <= 0) {
-            Timer t = poll();
+        while (!heap.isEmpty() && heap.peek().when() - now <= 0) {
+            Timer t = heap.poll();
             Runnable task = t.tryFire();
             if (task != null) {
                 try {
@@ -244,71 +245,11 @@ public final class TimerQueue {
      */
     private void purgeIfManyCancelled() {
         int c = cancelled.get();
+        int size = heap.size();
         if (size == 0 || 4L * c <= size || (size < PURGE_MIN && c < PURGE_MIN)) {
             return;
         }
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            Timer t = heap[i];
-            heap[i] = null;
-            if (t.isCancelled()) {
-                cancelled.decrementAndGet();
-            } else {
-                heap[kept++] = t;
-            }
-        }
-        size = kept;
-        for (int i = size / 2 - 1; i >= 0; i--) {
-            siftDown(i);
-        }
-    }
-
-    // ---- the heap (timer thread only) -------------------------------------------------------
-
-    private void offer(Timer t) {
-        if (size == heap.length) {
-            heap = java.util.Arrays.copyOf(heap, size * 2);
-        }
-        int i = size++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Timer p = heap[parent];
-            if (p.deadline - t.deadline <= 0) {
-                break;
-            }
-            heap[i] = p;
-            i = parent;
-        }
-        heap[i] = t;
-    }
-
-    private Timer poll() {
-        Timer first = heap[0];
-        Timer last = heap[--size];
-        heap[size] = null;
-        if (size > 0) {
-            heap[0] = last;
-            siftDown(0);
-        }
-        return first;
-    }
-
-    private void siftDown(int i) {
-        Timer t = heap[i];
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < size && heap[right].deadline - heap[child].deadline < 0) {
-                child = right;
-            }
-            if (t.deadline - heap[child].deadline <= 0) {
-                break;
-            }
-            heap[i] = heap[child];
-            i = child;
-        }
-        heap[i] = t;
+        cancelled.addAndGet(-heap.removeIf(Timer::isCancelled));
     }
 
     /**
@@ -316,7 +257,7 @@ public final class TimerQueue {
      * thread is unparked before its timeout). {@code get} is not supported: nothing waits for a
      * timed park's timer.
      */
-    static final class Timer implements ScheduledFuture<Object> {
+    static final class Timer extends TimerHeap.Node implements ScheduledFuture<Object> {
         static final int PENDING = 0;
         static final int FIRED = 1;
         static final int CANCELLED = 2;
@@ -332,15 +273,14 @@ public final class TimerQueue {
 
         /** What to run; null once cancelled (it references the parked thread: let it go at once). */
         private Runnable task;
-        final long deadline;
         private final TimerQueue queue;
         @SuppressWarnings("unused") private volatile int state;
         /** Next in the inbox: written by the pushing thread before its CAS, then by the timer thread. */
         Timer next;
 
         Timer(Runnable task, long deadline, TimerQueue queue) {
+            super(deadline);
             this.task = task;
-            this.deadline = deadline;
             this.queue = queue;
         }
 
@@ -392,7 +332,7 @@ public final class TimerQueue {
 
         @Override
         public long getDelay(TimeUnit unit) {
-            return unit.convert(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            return unit.convert(when() - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
 
         @Override

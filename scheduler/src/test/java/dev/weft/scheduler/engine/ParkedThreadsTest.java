@@ -36,9 +36,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ParkedThreadsTest {
 
-    /** A park blocker in a {@code dev.weft.} package, as weft's channels use. */
-    static final class WeftBlocker {
+    /** A weft park blocker ({@link dev.weft.scheduler.internal.WeftBlocker}), as weft's channels use. */
+    static final class ChannelBlocker extends dev.weft.scheduler.internal.WeftBlocker {
         volatile boolean released;
+
+        ChannelBlocker() {
+            super(dev.weft.scheduler.internal.WaitReason.CHAN_RECEIVE);
+        }
     }
 
     /** Waits (bounded, 10 s) until {@code condition} holds; no sleep as synchronisation. */
@@ -76,7 +80,7 @@ class ParkedThreadsTest {
     @Test
     void listsAndClassifiesTheVirtualThreadsOfOneScheduler() throws Exception {
         CountDownLatch latch = new CountDownLatch(1);
-        WeftBlocker blocker = new WeftBlocker();
+        ChannelBlocker blocker = new ChannelBlocker();
         Pipe pipe = Pipe.open();
         boolean[] spin = {true};
         Object spinLock = new Object();
