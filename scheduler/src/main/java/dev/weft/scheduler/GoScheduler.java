@@ -727,6 +727,12 @@ public final class GoScheduler implements AutoCloseable {
             return this;
         }
 
+        /** sysmon's settings as set so far. */
+        SysmonSettings settings() {
+            return new SysmonSettings(handoffNanos, maxThreads, schedtraceMillis, scheddetail,
+                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos);
+        }
+
         /**
          * Creates and starts a scheduler with these settings; carriers start lazily, on demand.
          *
@@ -736,8 +742,7 @@ public final class GoScheduler implements AutoCloseable {
          */
         public GoScheduler build() {
             String n = name != null ? name : "weft-" + SEQ.incrementAndGet();
-            SysmonSettings settings = new SysmonSettings(handoffNanos, maxThreads, schedtraceMillis, scheddetail,
-                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos);
+            SysmonSettings settings = settings();
             if (procs > 0) {
                 return new GoScheduler(n, procs, false, null, settings);
             }

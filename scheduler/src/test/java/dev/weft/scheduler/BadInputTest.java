@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,41 +73,6 @@ class BadInputTest {
   }
 
   @Test
-  void aBadGomaxprocsPropertyMakesCreateThrowNamingItAndTheValue() {
-    String old = System.getProperty("gomaxprocs");
-    System.setProperty("gomaxprocs", "abc");
-    try {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
-      assertTrue(e.getMessage().contains("gomaxprocs"), e.getMessage());
-      assertTrue(e.getMessage().contains("abc"), e.getMessage());
-      System.setProperty("gomaxprocs", "0");
-      IllegalStateException zero = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
-      assertTrue(zero.getMessage().contains("gomaxprocs=0"), zero.getMessage());
-    } finally {
-      if (old == null) {
-        System.clearProperty("gomaxprocs");
-      } else {
-        System.setProperty("gomaxprocs", old);
-      }
-    }
-  }
-
-  @Test
-  void aValidGomaxprocsPropertySizesCreate() {
-    String old = System.getProperty("gomaxprocs");
-    System.setProperty("gomaxprocs", " 3 ");
-    try (GoScheduler s = GoScheduler.create()) {
-      assertEquals(3, s.gomaxprocs());
-    } finally {
-      if (old == null) {
-        System.clearProperty("gomaxprocs");
-      } else {
-        System.setProperty("gomaxprocs", old);
-      }
-    }
-  }
-
-  @Test
   void nullArgumentsThrowNullPointerException() {
     try (GoScheduler s = GoScheduler.create(1)) {
       assertThrows(NullPointerException.class, () -> s.go(null));
@@ -140,7 +106,7 @@ class BadInputTest {
   /** A child JVM without --add-opens: every entry point explains the missing flag, every time. */
   @Test
   void withoutAddOpensEveryEntryPointThrowsIllegalStateExceptionNamingTheFlag() throws Exception {
-    String output = ChildJvm.runWith(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), NoOpensMain.class);
+    String output = ChildJvm.runWithout(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), NoOpensMain.class);
     String flag = "--add-opens java.base/java.lang=ALL-UNNAMED";
     for (String what : List.of("create", "create()", "global", "go1", "go2", "gomaxprocs")) {
       String line = output.lines().filter(l -> l.startsWith(what + " -> ")).findFirst()

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import dev.weft.scheduler.ShutdownHookServiceMain;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,7 +136,7 @@ class DeadlockWatchTest {
         for (String mode : List.of("other-weft", "executor", "delayed", "jdk-virtual", "other-timer")) {
             for (int procs : new int[] {1, 2}) {
                 children.put(mode + " procs=" + procs,
-                        ChildJvm.start(DeadlockMain.class, List.of(), mode, "procs=" + procs));
+                        ChildJvm.start(DeadlockMain.class, List.of(), ChildJvm.TIMEOUT, mode, "procs=" + procs));
             }
         }
         List<String> failures = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.weft.test;
 
+import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,20 +76,6 @@ class GoroutineLeakCheckTest {
         STARTED.add(t);
         awaitTrue(() -> t.getState() == Thread.State.WAITING, t + " never waited");
         return t;
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what);
-            }
-            try {
-                Thread.sleep(1); // polling a condition, not waiting a guessed time
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Releases the goroutines once {@code checker} is backing off inside {@code Goroutines.verifyNone}. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What sysmon is told by system properties, read when a {@link GoScheduler} is created. A value
@@ -28,9 +29,9 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     public static final String HANDOFF_PROPERTY = "weft.handoff";
     public static final String MAX_THREADS_PROPERTY = "weft.maxthreads";
-    static final String SCHEDTRACE_PROPERTY = "gomaxprocs.schedtrace";
-    static final String SCHEDDETAIL_PROPERTY = "gomaxprocs.scheddetail";
-    static final String DEADLOCK_PROPERTY = "weft.deadlock";
+    public static final String SCHEDTRACE_PROPERTY = "gomaxprocs.schedtrace";
+    public static final String SCHEDDETAIL_PROPERTY = "gomaxprocs.scheddetail";
+    public static final String DEADLOCK_PROPERTY = "weft.deadlock";
     public static final String KEEP_ALIVE_PROPERTY = "weft.keepalive";
 
     /**
@@ -80,20 +81,22 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      * @throws IllegalStateException naming the property, if one is set to something not allowed
      */
     public static SysmonSettings fromSystemProperties() {
-        return parse(System.getProperty(HANDOFF_PROPERTY), System.getProperty(MAX_THREADS_PROPERTY),
-                System.getProperty(SCHEDTRACE_PROPERTY), System.getProperty(SCHEDDETAIL_PROPERTY),
-                System.getProperty(DEADLOCK_PROPERTY), System.getProperty(KEEP_ALIVE_PROPERTY));
+        return from(System::getProperty);
     }
 
-    /** The settings from the given property values ({@code null} when unset), keep-alive default. */
-    public static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
-                                String deadlock) {
-        return parse(handoff, maxThreads, schedtrace, scheddetail, deadlock, null);
-    }
-
-    /** The settings from the given property values ({@code null} when unset). */
-    public static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
-                                String deadlock, String keepAlive) {
+    /**
+     * The settings from properties looked up in {@code properties} (which returns null for an
+     * unset one), as {@link #fromSystemProperties()} reads them from the JVM's.
+     *
+     * @throws IllegalStateException naming the property, if one is set to something not allowed
+     */
+    public static SysmonSettings from(Function<String, String> properties) {
+        String handoff = properties.apply(HANDOFF_PROPERTY);
+        String maxThreads = properties.apply(MAX_THREADS_PROPERTY);
+        String schedtrace = properties.apply(SCHEDTRACE_PROPERTY);
+        String scheddetail = properties.apply(SCHEDDETAIL_PROPERTY);
+        String deadlock = properties.apply(DEADLOCK_PROPERTY);
+        String keepAlive = properties.apply(KEEP_ALIVE_PROPERTY);
         SysmonSettings d = defaults();
         return new SysmonSettings(
                 handoff == null ? d.handoffNanos : parseDuration(HANDOFF_PROPERTY, handoff),

@@ -96,19 +96,4 @@ class DefaultGomaxprocsTest {
     var e = assertThrows(IllegalArgumentException.class, () -> DefaultGomaxprocs.checkProcs(n));
     assertEquals("gomaxprocs must be from 1 to 1024, got " + n, e.getMessage());
   }
-
-  @Test
-  void resolveReadsTheSystemProperty() {
-    String old = System.getProperty(DefaultGomaxprocs.PROPERTY);
-    try {
-      System.setProperty(DefaultGomaxprocs.PROPERTY, "3");
-      assertEquals(3, DefaultGomaxprocs.resolve());
-    } finally {
-      if (old == null) {
-        System.clearProperty(DefaultGomaxprocs.PROPERTY);
-      } else {
-        System.setProperty(DefaultGomaxprocs.PROPERTY, old);
-      }
-    }
-  }
 }
