@@ -3,6 +3,7 @@ package dev.weft.test.support;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -58,5 +59,22 @@ public final class Await {
                 fail("interrupted waiting for: " + what);
             }
         }
+    }
+
+    /**
+     * A task that counts {@code started} down and then waits for {@code release}: a goroutine
+     * that is known to have started and stays parked until the test lets it go.
+     *
+     * @return the task; it throws {@link AssertionError} if interrupted while it waits
+     */
+    public static Runnable startedThenAwait(CountDownLatch started, CountDownLatch release) {
+        return () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
     }
 }
