@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.NullArgumentCases;
+import static dev.weft.test.support.NullArgumentCases.nullCase;
 import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,16 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Invalid arguments, invalid settings and a JVM without {@code --add-opens}. */
-class BadInputTest {
+class BadInputTest implements NullArgumentCases {
 
   /** Every public entry point of the package that takes an object argument: a null names it. */
   static Stream<Arguments> nullArguments() {
@@ -34,19 +34,13 @@ class BadInputTest {
           }
         }),
         nullCase("GoScheduler.blocking(null)", "body", () -> GoScheduler.blocking(null)),
+        nullCase("Builder.name(null)", "name", () -> GoScheduler.builder().name(null)),
+        nullCase("Builder.handoffThreshold(null)", "handoffThreshold", () -> GoScheduler.builder().handoffThreshold(null)),
+        nullCase("Builder.keepAlive(null)", "keepAlive", () -> GoScheduler.builder().keepAlive(null)),
+        nullCase("Builder.schedtrace(null)", "schedtrace", () -> GoScheduler.builder().schedtrace(null)),
+        nullCase("Builder.deadlockMode(null)", "deadlockMode", () -> GoScheduler.builder().deadlockMode(null)),
         nullCase("new SchedulerStats(.., null, ..)", "localQueues",
             () -> new SchedulerStats(1, 0, 0, 0, 0, 0, null, 0, 0)));
-  }
-
-  private static Arguments nullCase(String call, String parameter, Executable e) {
-    return Arguments.of(Named.of(call, e), parameter);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("nullArguments")
-  void aNullArgumentThrowsAnNpeNamingTheParameter(Executable call, String parameter) {
-    NullPointerException e = assertThrows(NullPointerException.class, call);
-    assertEquals(parameter, e.getMessage());
   }
 
   @ParameterizedTest

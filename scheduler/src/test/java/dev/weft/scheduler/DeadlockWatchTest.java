@@ -118,7 +118,7 @@ class DeadlockWatchTest {
 
     @Test
     void offMeansOff() throws Exception {
-        String out = ChildJvm.run(DeadlockMain.class, List.of("-Dweft.deadlock=off"), "cycle", "giveup=3000");
+        String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "deadlock=off", "giveup=3000");
         assertTrue(reports(out) == 0, out);
         assertTrue(afterMillis(out) >= 3000, "released only by the watcher's give-up, 3 quiet seconds: " + out);
     }

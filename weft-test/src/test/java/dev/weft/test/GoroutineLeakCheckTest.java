@@ -1,5 +1,6 @@
 package dev.weft.test;
 
+import static dev.weft.test.support.TestKitResults.failure;
 import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -258,13 +259,6 @@ class GoroutineLeakCheckTest {
         } finally {
             underTestKit = false;
         }
-    }
-
-    private static Throwable failure(EngineExecutionResults r, String method) {
-        List<Event> failed = r.testEvents().failed().stream()
-                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).toList();
-        assertEquals(1, failed.size(), method + " did not fail once: " + r.testEvents().failed().list());
-        return failed.getFirst().getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
     }
 
     @Test
