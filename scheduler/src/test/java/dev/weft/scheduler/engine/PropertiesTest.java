@@ -1,8 +1,13 @@
 package dev.weft.scheduler.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.DeadlockMode;
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.TestAccess;
 import dev.weft.test.support.ChildJvm;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +37,17 @@ class PropertiesTest {
                 + " to 1024"), out);
         assertTrue(out.contains("create(1) threw: -Dweft.maxthreads=lots is not valid: weft.maxthreads must be an"
                 + " integer from 1 to " + Integer.MAX_VALUE), out);
+    }
+
+    /** The builder's settings, not the properties', are what the engine of a built scheduler runs with. */
+    @Test
+    void theBuildersSettingsReachTheEngine() {
+        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).handoffThreshold(Duration.ZERO)
+                .keepAlive(Duration.ofMillis(500)).maxThreads(3).deadlockMode(DeadlockMode.OFF)
+                .schedtrace(Duration.ofSeconds(2)).scheddetail(true).build()) {
+            assertEquals(new SysmonSettings(0, 3, 2000, true, SysmonSettings.DeadlockMode.OFF, 500_000_000),
+                    TestAccess.engine(s).settings);
+            assertEquals(3, TestAccess.engine(s).maxThreads);
+        }
     }
 }
