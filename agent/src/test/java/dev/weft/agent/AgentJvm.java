@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.weft.test.support.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs plain JDK programs (main classes of this module's test sources, which import nothing of
@@ -75,16 +71,7 @@ final class AgentJvm {
      * {@code JAVA_TOOL_OPTIONS}/{@code JDK_JAVA_OPTIONS} from outside; kills it after 120 s.
      */
     static Result run(String classPath, List<String> flags, String mainClass, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java()));
-        if (classPath != null) {
-            cmd.addAll(List.of("-cp", classPath));
-        }
-        cmd.addAll(flags);
-        if (mainClass != null) {
-            cmd.add(mainClass);
-        }
-        cmd.addAll(List.of(args));
-        return exec(cmd);
+        return exec(ChildJvm.command(classPath, flags, mainClass, args));
     }
 
     /** The java launcher of this JVM (JDK 25). */
@@ -99,7 +86,7 @@ final class AgentJvm {
 
     /** Joins class path entries. */
     static String classPath(String... entries) {
-        return String.join(File.pathSeparator, entries);
+        return ChildJvm.classPath(entries);
     }
 
     /**
@@ -107,29 +94,7 @@ final class AgentJvm {
      * only the child's stderr in the output when {@code stderrOnly} (its stdout is discarded).
      */
     static Result exec(List<String> cmd, java.util.Map<String, String> env, boolean stderrOnly) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(!stderrOnly);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("GOMAXPROCS");
-        pb.environment().putAll(env);
-        if (stderrOnly) {
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return (stderrOnly ? p.getErrorStream() : p.getInputStream()).readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).start(r));
-        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly();
-        }
-        String output = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        assertTrue(exited, "child JVM did not exit within 120 s, killed: " + String.join(" ", cmd) + "\n" + output);
-        return new Result(p.exitValue(), output);
+        ChildJvm.Result r = ChildJvm.exec(cmd, env, stderrOnly, Duration.ofSeconds(120));
+        return new Result(r.exitCode(), r.output());
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.agent;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.test.support.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,15 +35,9 @@ final class LiveChild implements AutoCloseable {
 
     /** Starts {@code java -cp test-classes -javaagent:weft-agent.jar flags main args}. */
     static LiveChild withAgent(Class<?> main, List<String> flags, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
-                "-javaagent:" + AgentJvm.agentJar()));
-        cmd.addAll(flags);
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("GOMAXPROCS");
+        List<String> all = new ArrayList<>(List.of("-javaagent:" + AgentJvm.agentJar()));
+        all.addAll(flags);
+        ProcessBuilder pb = ChildJvm.processBuilder(ChildJvm.command(AgentJvm.testClasses(), all, main.getName(), args));
         return new LiveChild(pb.start());
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;

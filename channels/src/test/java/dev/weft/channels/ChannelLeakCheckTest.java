@@ -1,5 +1,6 @@
 package dev.weft.channels;
 
+import static dev.weft.test.support.TestKitResults.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -269,13 +270,6 @@ class ChannelLeakCheckTest {
 
     private static List<String> failedNames(EngineExecutionResults r) {
         return r.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()).sorted().toList();
-    }
-
-    private static Throwable failure(EngineExecutionResults r, String method) {
-        List<Event> failed = r.testEvents().failed().stream()
-                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).toList();
-        assertEquals(1, failed.size(), method + " did not fail once: " + r.testEvents().failed().list());
-        return failed.getFirst().getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.weft.channels;
 
 
+import dev.weft.test.support.ChildJvm;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.weft.channels;
 
+import dev.weft.test.support.NullArgumentCases;
+import static dev.weft.test.support.NullArgumentCases.nullCase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every public entry point of {@code dev.weft.channels} that takes a Duration, Instant, Runnable,
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is the parameter's name, before any side effect (no timer scheduled, no thread started).
  */
 @Timeout(30)
-class NullArgumentsTest {
+class NullArgumentsTest implements NullArgumentCases {
     private static final Chan<String> CH = Chan.buffered(1);
     private static final Context BG = Context.background();
     private static final Duration D = Duration.ofSeconds(1);
@@ -89,17 +89,6 @@ class NullArgumentsTest {
                 nullCase("ErrGroup.tryGo((Task) null)", "task", () -> new ErrGroup().tryGo((ErrGroup.Task) null)),
                 nullCase("ErrGroup.tryGo((Callable) null)", "task",
                         () -> new ErrGroup().tryGo((java.util.concurrent.Callable<?>) null)));
-    }
-
-    private static Arguments nullCase(String call, String parameter, Executable e) {
-        return Arguments.of(Named.of(call, e), parameter);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("nullArguments")
-    void aNullArgumentThrowsAnNpeNamingTheParameter(Executable call, String parameter) {
-        NullPointerException e = assertThrows(NullPointerException.class, call);
-        assertEquals(parameter, e.getMessage());
     }
 
     /** Go panics on a nil key with "nil key"; the message names the parameter too. */

@@ -88,6 +88,8 @@ import java.util.function.IntSupplier;
  *   <li>unless the size was set explicitly, it follows the container's CPU limit, re-read at
  *       most once a second (Go 1.25).</li>
  * </ul>
+ * These properties are the defaults of {@link #create()}, {@link #create(int)} and
+ * {@link #global()}; {@link #builder()} sets each of them in code instead.
  * Each scheduler is also a JMX MXBean ({@link GoSchedulerMXBean},
  * {@code dev.weft:type=GoScheduler,name=<name>}) and emits the JFR events
  * {@code dev.weft.Handoff} and {@code dev.weft.Resize}.
@@ -184,6 +186,12 @@ public final class GoScheduler implements AutoCloseable {
      * Creates a scheduler of the default size ({@code -Dgomaxprocs}, {@code GOMAXPROCS}, or the
      * container-aware CPU count).
      *
+     * <p>Every setting comes from its system property, read now ({@code -Dweft.handoff},
+     * {@code -Dweft.keepalive}, {@code -Dweft.maxthreads}, {@code -Dweft.deadlock},
+     * {@code -Dgomaxprocs.schedtrace}, {@code -Dgomaxprocs.scheddetail}; see {@link Builder}):
+     * it is {@link #builder()} with each set setting taken from its property. To set them in
+     * code, use {@link #builder()}.
+     *
      * @return a new running scheduler; thread-safe; close it when done to end its carriers
      * @throws IllegalStateException if {@code java.lang} is not open to weft, or
      *                               {@code -Dgomaxprocs} / {@code GOMAXPROCS} is not valid
@@ -204,6 +212,34 @@ public final class GoScheduler implements AutoCloseable {
      */
     public static GoScheduler create(int gomaxprocs) {
         return new GoScheduler("weft-" + SEQ.incrementAndGet(), DefaultGomaxprocs.checkProcs(gomaxprocs), false, null);
+    }
+
+    /**
+     * A new builder of schedulers, for setting in code what the system properties set for
+     * {@link #create()}: size, name, and sysmon's hand-off threshold, keep-alive, carrier limit,
+     * deadlock mode and schedtrace, as a {@code ForkJoinPool} takes its settings in its
+     * constructor.
+     *
+     * <pre>{@code
+     * try (GoScheduler s = GoScheduler.builder()
+     *         .gomaxprocs(4)                                  // GOMAXPROCS=4
+     *         .name("io")                                     // carriers io-carrier-N
+     *         .handoffThreshold(Duration.ofMillis(5))         // -Dweft.handoff=5ms
+     *         .deadlockMode(DeadlockMode.FAIL)                // -Dweft.deadlock=fail
+     *         .build()) {
+     *     s.go(() -> work()).join();
+     * }
+     * }</pre>
+     *
+     * <p>A builder starts from the built-in defaults, never from system properties or
+     * {@code GOMAXPROCS}: code that sets a builder gets the same scheduler on every JVM. The
+     * properties are the defaults of {@link #create()} and {@link #global()} only;
+     * {@code create()} is a builder with every setting taken from its property.
+     *
+     * @return a new builder with every setting at its default; not thread-safe
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -516,6 +552,203 @@ public final class GoScheduler implements AutoCloseable {
     @Override
     public String toString() {
         return "GoScheduler[" + sched.name + " " + sched.stats() + "]";
+    }
+
+    /**
+     * The settings of a new {@link GoScheduler}, each with a setter that checks it at once
+     * (throwing {@link IllegalArgumentException} that names the setting, the value, the system
+     * property it stands for and the allowed range, the same rule as the property's), and
+     * {@link #build()}. Unset settings keep the built-in default, whatever the system properties
+     * say:
+     *
+     * <table>
+     *   <caption>Settings, their defaults and the properties {@code create()} reads instead</caption>
+     *   <tr><th>setter</th><th>default</th><th>property</th><th>Go / JDK</th></tr>
+     *   <tr><td>{@link #gomaxprocs}</td><td>the container-aware CPU count, followed live</td>
+     *       <td>{@code -Dgomaxprocs}, {@code GOMAXPROCS}</td><td>{@code GOMAXPROCS}; FJP's parallelism</td></tr>
+     *   <tr><td>{@link #name}</td><td>{@code weft-N}</td><td>none</td><td>FJP's thread factory names</td></tr>
+     *   <tr><td>{@link #handoffThreshold}</td><td>20 ms</td><td>{@code -Dweft.handoff}</td><td>sysmon's {@code retake}</td></tr>
+     *   <tr><td>{@link #keepAlive}</td><td>30 s</td><td>{@code -Dweft.keepalive}</td><td>FJP's {@code keepAliveTime}</td></tr>
+     *   <tr><td>{@link #maxThreads}</td><td>10000</td><td>{@code -Dweft.maxthreads}</td><td>{@code debug.SetMaxThreads}; FJP's {@code maximumPoolSize}</td></tr>
+     *   <tr><td>{@link #deadlockMode}</td><td>{@link DeadlockMode#LOG}</td><td>{@code -Dweft.deadlock}</td><td>"all goroutines are asleep"</td></tr>
+     *   <tr><td>{@link #schedtrace}</td><td>off</td><td>{@code -Dgomaxprocs.schedtrace}</td><td>{@code GODEBUG=schedtrace=X}</td></tr>
+     *   <tr><td>{@link #scheddetail}</td><td>false</td><td>{@code -Dgomaxprocs.scheddetail}</td><td>{@code GODEBUG=scheddetail=1}</td></tr>
+     * </table>
+     *
+     * <p>Not thread-safe (confine a builder to one thread, as a {@link Thread.Builder}); it may
+     * build any number of schedulers, each a copy of its settings at the time of {@code build()}.
+     */
+    public static final class Builder {
+        private static final SysmonSettings DEFAULTS = SysmonSettings.defaults();
+
+        private int procs; // 0: follow the CPU limit
+        private String name; // null: weft-N
+        private long handoffNanos = DEFAULTS.handoffNanos();
+        private long keepAliveNanos = DEFAULTS.keepAliveNanos();
+        private int maxThreads = DEFAULTS.maxThreads();
+        private DeadlockMode deadlock = DeadlockMode.valueOf(DEFAULTS.deadlock().name());
+        private long schedtraceMillis = DEFAULTS.schedtraceMillis();
+        private boolean scheddetail = DEFAULTS.scheddetail();
+        private IntSupplier cpuLimit = CpuLimit::containerAwareCpus;
+
+        private Builder() {
+        }
+
+        /**
+         * The number of P slots, fixed: Go's {@code GOMAXPROCS}, {@code ForkJoinPool}'s
+         * parallelism. It can still be changed later with {@link GoScheduler#gomaxprocs(int)}.
+         * Unset, the scheduler is sized by the container-aware CPU count (see
+         * {@link GoScheduler}, "Default size") and follows it as it changes (Go 1.25), but
+         * {@code -Dgomaxprocs} and {@code GOMAXPROCS} are not read.
+         *
+         * @param gomaxprocs from 1 to {@value GoScheduler#MAX_GOMAXPROCS}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range ({@code gomaxprocs must be from 1 to 1024, got N})
+         */
+        public Builder gomaxprocs(int gomaxprocs) {
+            this.procs = DefaultGomaxprocs.checkProcs(gomaxprocs);
+            return this;
+        }
+
+        /**
+         * The scheduler's name: its carriers are {@code <name>-carrier-N}, its monitor
+         * {@code <name>-sysmon}, its MXBean {@code dev.weft:type=GoScheduler,name=<name>} (quoted
+         * when needed). Names need not be unique, but a second live scheduler of the same name is
+         * not registered with JMX (a warning is logged). Unset: {@code weft-N}, N counting the
+         * schedulers of this JVM.
+         *
+         * @param name not blank
+         * @return this builder
+         * @throws NullPointerException     if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is empty or only white space
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name(\"" + name + "\") is not valid: a scheduler's name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * How long a P may go without scheduling progress, its carrier blocked (in file I/O,
+         * native code; asleep and not using the CPU) while work waits, before sysmon hands the P
+         * to another carrier: Go's sysmon {@code retake} of a P in a system call
+         * ({@code -Dweft.handoff}). {@link GoScheduler#blocking} hands the P on at once whatever
+         * this says.
+         *
+         * @param threshold from 100 us to 1 h, or {@link Duration#ZERO} to turn sysmon's hand-offs
+         *                  off; default 20 ms
+         * @return this builder
+         * @throws NullPointerException     if {@code threshold} is null
+         * @throws IllegalArgumentException if out of range, e.g. {@code handoffThreshold(10us) is not
+         *                                  valid: weft.handoff must be a duration from 100us to 1h, or off (Duration.ZERO)}
+         */
+        public Builder handoffThreshold(Duration threshold) {
+            this.handoffNanos = SysmonSettings.checkHandoff("handoffThreshold", threshold);
+            return this;
+        }
+
+        /**
+         * How long a carrier beyond {@code gomaxprocs} (a spare left by blocking hand-offs) waits
+         * idle before it exits: {@code ForkJoinPool}'s {@code keepAliveTime}, which the JDK's
+         * virtual-thread scheduler sets to 30 s ({@code -Dweft.keepalive}). Go keeps its Ms forever.
+         *
+         * @param keepAlive from 100 ms to 1 h; default 30 s
+         * @return this builder
+         * @throws NullPointerException     if {@code keepAlive} is null
+         * @throws IllegalArgumentException if out of range (zero included)
+         */
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAliveNanos = SysmonSettings.checkKeepAlive("keepAlive", keepAlive);
+            return this;
+        }
+
+        /**
+         * The most carriers (platform threads) the scheduler runs at once, spares for blocked
+         * carriers included: Go's {@code debug.SetMaxThreads} ({@code -Dweft.maxthreads}). When
+         * it is reached, hand-offs wait for a carrier to come back rather than start one.
+         *
+         * @param maxThreads from 1 to {@link Integer#MAX_VALUE}; default 10000, Go's
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxThreads(int maxThreads) {
+            this.maxThreads = SysmonSettings.checkMaxThreads("maxThreads", maxThreads);
+            return this;
+        }
+
+        /**
+         * What sysmon does when every virtual thread of the scheduler is asleep and nothing can
+         * wake them: Go's "all goroutines are asleep - deadlock!" ({@code -Dweft.deadlock}).
+         *
+         * @param mode the mode; default {@link DeadlockMode#LOG}
+         * @return this builder
+         * @throws NullPointerException if {@code mode} is null
+         */
+        public Builder deadlockMode(DeadlockMode mode) {
+            this.deadlock = Objects.requireNonNull(mode, "deadlockMode");
+            return this;
+        }
+
+        /**
+         * How often sysmon logs (at INFO) Go's schedtrace line, {@code SCHED 1000ms: gomaxprocs=4
+         * idleprocs=...}: Go's {@code GODEBUG=schedtrace=X} ({@code -Dgomaxprocs.schedtrace=X},
+         * in milliseconds).
+         *
+         * @param period whole milliseconds from 1 ms to 24 h, or {@link Duration#ZERO} for none;
+         *               default none
+         * @return this builder
+         * @throws NullPointerException     if {@code period} is null
+         * @throws IllegalArgumentException if negative, over a day, or not whole milliseconds
+         */
+        public Builder schedtrace(Duration period) {
+            this.schedtraceMillis = SysmonSettings.checkSchedtrace("schedtrace", period);
+            return this;
+        }
+
+        /**
+         * Whether each schedtrace line is followed by a line per P and per carrier: Go's
+         * {@code GODEBUG=scheddetail=1} ({@code -Dgomaxprocs.scheddetail=true}). Without a
+         * {@link #schedtrace} period it prints nothing.
+         *
+         * @param scheddetail true for the detail; default false
+         * @return this builder
+         */
+        public Builder scheddetail(boolean scheddetail) {
+            this.scheddetail = scheddetail;
+            return this;
+        }
+
+        /** Where an unsized scheduler reads the CPU limit (tests give their own). */
+        Builder cpuLimit(IntSupplier cpuLimit) {
+            this.cpuLimit = Objects.requireNonNull(cpuLimit, "cpuLimit");
+            return this;
+        }
+
+        /** sysmon's settings as set so far. */
+        SysmonSettings settings() {
+            return new SysmonSettings(handoffNanos, maxThreads, schedtraceMillis, scheddetail,
+                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos);
+        }
+
+        /**
+         * Creates and starts a scheduler with these settings; carriers start lazily, on demand.
+         *
+         * @return a new running scheduler; thread-safe; close it when done to end its carriers
+         * @throws IllegalStateException if {@code java.lang} is not open to weft (see
+         *                               {@link GoScheduler}, "Requirements")
+         */
+        public GoScheduler build() {
+            String n = name != null ? name : "weft-" + SEQ.incrementAndGet();
+            SysmonSettings settings = settings();
+            if (procs > 0) {
+                return new GoScheduler(n, procs, false, null, settings);
+            }
+            IntSupplier limit = cpuLimit;
+            return new GoScheduler(n, Math.clamp(limit.getAsInt(), 1, MAX_GOMAXPROCS), false, limit, settings);
+        }
     }
 
     /** The engine, for code of this package (tests). */

@@ -1,5 +1,8 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.NullArgumentCases;
+import static dev.weft.test.support.NullArgumentCases.nullCase;
+import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Invalid arguments, invalid settings and a JVM without {@code --add-opens}. */
-class BadInputTest {
+class BadInputTest implements NullArgumentCases {
 
   /** Every public entry point of the package that takes an object argument: a null names it. */
   static Stream<Arguments> nullArguments() {
@@ -33,19 +34,13 @@ class BadInputTest {
           }
         }),
         nullCase("GoScheduler.blocking(null)", "body", () -> GoScheduler.blocking(null)),
+        nullCase("Builder.name(null)", "name", () -> GoScheduler.builder().name(null)),
+        nullCase("Builder.handoffThreshold(null)", "handoffThreshold", () -> GoScheduler.builder().handoffThreshold(null)),
+        nullCase("Builder.keepAlive(null)", "keepAlive", () -> GoScheduler.builder().keepAlive(null)),
+        nullCase("Builder.schedtrace(null)", "schedtrace", () -> GoScheduler.builder().schedtrace(null)),
+        nullCase("Builder.deadlockMode(null)", "deadlockMode", () -> GoScheduler.builder().deadlockMode(null)),
         nullCase("new SchedulerStats(.., null, ..)", "localQueues",
             () -> new SchedulerStats(1, 0, 0, 0, 0, 0, null, 0, 0)));
-  }
-
-  private static Arguments nullCase(String call, String parameter, Executable e) {
-    return Arguments.of(Named.of(call, e), parameter);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("nullArguments")
-  void aNullArgumentThrowsAnNpeNamingTheParameter(Executable call, String parameter) {
-    NullPointerException e = assertThrows(NullPointerException.class, call);
-    assertEquals(parameter, e.getMessage());
   }
 
   @ParameterizedTest
@@ -68,41 +63,6 @@ class BadInputTest {
       assertEquals(2, s.gomaxprocs());
       assertEquals(2, s.gomaxprocs(GoScheduler.MAX_GOMAXPROCS), "1024 itself is allowed");
       assertEquals(1024, s.gomaxprocs());
-    }
-  }
-
-  @Test
-  void aBadGomaxprocsPropertyMakesCreateThrowNamingItAndTheValue() {
-    String old = System.getProperty("gomaxprocs");
-    System.setProperty("gomaxprocs", "abc");
-    try {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
-      assertTrue(e.getMessage().contains("gomaxprocs"), e.getMessage());
-      assertTrue(e.getMessage().contains("abc"), e.getMessage());
-      System.setProperty("gomaxprocs", "0");
-      IllegalStateException zero = assertThrows(IllegalStateException.class, () -> GoScheduler.create().close());
-      assertTrue(zero.getMessage().contains("gomaxprocs=0"), zero.getMessage());
-    } finally {
-      if (old == null) {
-        System.clearProperty("gomaxprocs");
-      } else {
-        System.setProperty("gomaxprocs", old);
-      }
-    }
-  }
-
-  @Test
-  void aValidGomaxprocsPropertySizesCreate() {
-    String old = System.getProperty("gomaxprocs");
-    System.setProperty("gomaxprocs", " 3 ");
-    try (GoScheduler s = GoScheduler.create()) {
-      assertEquals(3, s.gomaxprocs());
-    } finally {
-      if (old == null) {
-        System.clearProperty("gomaxprocs");
-      } else {
-        System.setProperty("gomaxprocs", old);
-      }
     }
   }
 
@@ -140,7 +100,7 @@ class BadInputTest {
   /** A child JVM without --add-opens: every entry point explains the missing flag, every time. */
   @Test
   void withoutAddOpensEveryEntryPointThrowsIllegalStateExceptionNamingTheFlag() throws Exception {
-    String output = ChildJvm.runWith(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), NoOpensMain.class);
+    String output = ChildJvm.runWithout(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), NoOpensMain.class);
     String flag = "--add-opens java.base/java.lang=ALL-UNNAMED";
     for (String what : List.of("create", "create()", "global", "go1", "go2", "gomaxprocs")) {
       String line = output.lines().filter(l -> l.startsWith(what + " -> ")).findFirst()

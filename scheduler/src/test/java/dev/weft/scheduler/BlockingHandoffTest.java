@@ -1,6 +1,6 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.SysmonSettings;
+import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,20 +47,9 @@ class BlockingHandoffTest {
         }
     }
 
-    /** Waits for a condition with a deadline: not a sleep that stands in for synchronisation. */
-    static void awaitTrue(String what, long timeoutMillis, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
     @Test
     void atOneProcABlockedReaderDoesNotStallTheOthers() throws Exception {
-        try (GoScheduler s = createWith(SysmonSettings.KEEP_ALIVE_PROPERTY, "500ms", 1)) {
+        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).keepAlive(java.time.Duration.ofMillis(500)).build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
@@ -109,7 +98,7 @@ class BlockingHandoffTest {
 
     @Test
     void blockingHandsThePOffAtOnceWithoutWaitingForSysmon() throws Exception {
-        try (GoScheduler s = createWith(SysmonSettings.HANDOFF_PROPERTY, "off", 1)) {
+        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).handoffThreshold(java.time.Duration.ZERO).build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicReference<Object> result = new AtomicReference<>();
@@ -244,7 +233,7 @@ class BlockingHandoffTest {
     /** Past -Dweft.maxthreads no carrier is started: the P stays with the blocked one, nothing breaks. */
     @Test
     void maxThreadsCapsTheCarriers() throws Exception {
-        try (GoScheduler s = createWith(SysmonSettings.MAX_THREADS_PROPERTY, "1", 1)) {
+        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).maxThreads(1).build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             Thread reader = s.go(() -> {
@@ -265,24 +254,6 @@ class BlockingHandoffTest {
             release();
             assertTrue(done.await(10, TimeUnit.SECONDS), "runs once the carrier is back");
             assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
-        }
-    }
-
-    /** A scheduler created while system property {@code key} is {@code value}; sysmon reads it at creation. */
-    static GoScheduler createWith(String key, String value, int procs) {
-        String old = System.setProperty(key, value);
-        try {
-            return GoScheduler.create(procs);
-        } finally {
-            restore(key, old);
-        }
-    }
-
-    static void restore(String key, String old) {
-        if (old == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, old);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import static dev.weft.test.support.Await.awaitTrue;
 import dev.weft.scheduler.engine.Carrier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,17 +58,6 @@ class CustomSchedulerTest {
 
   private static void await(CountDownLatch l) throws InterruptedException {
     assertTrue(l.await(TIMEOUT_S, TimeUnit.SECONDS), "timed out waiting for a latch");
-  }
-
-  private static void awaitTrue(BooleanSupplier c, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out: " + what);
-      }
-      Thread.yield();
-      Thread.onSpinWait();
-    }
   }
 
   private static void awaitParked(Thread t) {

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * main thread, waiting for the scheduler to end. Prints {@code reports=N} and {@code done}.
  *
  * <p>Arguments: the mode, then {@code key=value} options: {@code procs=N} (the scheduler's
- * gomaxprocs, default 2), {@code giveup=MILLIS} (for {@code cycle}: a daemon thread releases the
+ * gomaxprocs, default 2), {@code deadlock=off|log|fail} (built with that
+ * {@link GoScheduler.Builder#deadlockMode}, else {@code create}), {@code giveup=MILLIS} (for {@code cycle}: a daemon thread releases the
  * threads after that long even without a report; a thread sleeping that long might wake them, so
  * use it only with the detector off), {@code waker=MILLIS} (for {@code cycle}: a daemon thread
  * sleeps that long, then ends without waking anyone).
@@ -56,7 +57,10 @@ public final class DeadlockMain {
         }
         int procs = Integer.parseInt(opts.getOrDefault("procs", "2"));
         CountDownLatch reported = teeStderrForReports();
-        GoScheduler s = GoScheduler.create(procs);
+        GoScheduler s = opts.containsKey("deadlock")
+                ? GoScheduler.builder().gomaxprocs(procs)
+                        .deadlockMode(DeadlockMode.valueOf(opts.get("deadlock").toUpperCase(java.util.Locale.ROOT))).build()
+                : GoScheduler.create(procs);
         GoScheduler other = null;
         BlockingQueue<String> late = new LinkedBlockingQueue<>();
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import dev.weft.scheduler.ShutdownHookServiceMain;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +118,7 @@ class DeadlockWatchTest {
 
     @Test
     void offMeansOff() throws Exception {
-        String out = ChildJvm.run(DeadlockMain.class, List.of("-Dweft.deadlock=off"), "cycle", "giveup=3000");
+        String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "deadlock=off", "giveup=3000");
         assertTrue(reports(out) == 0, out);
         assertTrue(afterMillis(out) >= 3000, "released only by the watcher's give-up, 3 quiet seconds: " + out);
     }
@@ -135,7 +136,7 @@ class DeadlockWatchTest {
         for (String mode : List.of("other-weft", "executor", "delayed", "jdk-virtual", "other-timer")) {
             for (int procs : new int[] {1, 2}) {
                 children.put(mode + " procs=" + procs,
-                        ChildJvm.start(DeadlockMain.class, List.of(), mode, "procs=" + procs));
+                        ChildJvm.start(DeadlockMain.class, List.of(), ChildJvm.TIMEOUT, mode, "procs=" + procs));
             }
         }
         List<String> failures = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import static dev.weft.test.support.Await.startedThenAwait;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -250,14 +251,7 @@ class GoSchedulerTest {
       CountDownLatch release = new CountDownLatch(1);
       List<Thread> ts = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ts.add(s.go(() -> {
-          started.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-        }));
+        ts.add(s.go(startedThenAwait(started, release)));
       }
       await(started);
       for (Thread t : ts) { // all parked, none running
@@ -397,14 +391,7 @@ class GoSchedulerTest {
     try (GoScheduler s = GoScheduler.create(2)) {
       CountDownLatch parked = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      Thread t = s.go(() -> {
-        parked.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      });
+      Thread t = s.go(startedThenAwait(parked, release));
       await(parked);
       assertFalse(s.isShutdown());
       s.shutdown();
@@ -441,14 +428,7 @@ class GoSchedulerTest {
     GoScheduler s = GoScheduler.create(1);
     CountDownLatch parked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    s.go(() -> {
-      parked.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    s.go(startedThenAwait(parked, release));
     await(parked);
     AtomicBoolean interruptedAfterClose = new AtomicBoolean();
     AtomicBoolean terminatedAfterClose = new AtomicBoolean();
@@ -520,14 +500,7 @@ class GoSchedulerTest {
     long before = Go.numGoroutine();
     List<Thread> ts = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      ts.add(Go.go(() -> {
-        started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      }));
+      ts.add(Go.go(startedThenAwait(started, release)));
     }
     await(started);
     assertEquals(before + 10, Go.numGoroutine());

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import static dev.weft.test.support.Await.awaitTrue;
 import dev.weft.scheduler.engine.LiveSchedulers;
 import dev.weft.scheduler.engine.VirtualThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,16 +65,6 @@ class GoroutinesTest {
 
     private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
         awaitTrue(() -> t.getState() == state, t + " never reached " + state);
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what);
-            }
-            Thread.sleep(1); // polling a condition, not waiting a guessed time
-        }
     }
 
     private static Goroutine only(List<Goroutine> found, Thread t) {
@@ -153,11 +144,7 @@ class GoroutinesTest {
         Thread checker = Thread.currentThread();
         // release the goroutine only once verifyNone has seen it and is backing off
         Thread releaser = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                awaitTrue(() -> inVerifyNoneBackoff(checker), "verifyNone never backed off");
-            } catch (InterruptedException e) {
-                return;
-            }
+            awaitTrue(() -> inVerifyNoneBackoff(checker), "verifyNone never backed off");
             release.countDown();
         });
         Goroutines.verifyNone(Duration.ofSeconds(30), before);

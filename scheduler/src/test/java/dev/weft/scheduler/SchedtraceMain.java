@@ -3,7 +3,8 @@ package dev.weft.scheduler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Run by {@link SchedtraceTest} in a child JVM with {@code -Dgomaxprocs.schedtrace=100}: keeps a
+ * Run by {@link SchedtraceTest} in a child JVM with {@code -Dgomaxprocs.schedtrace=100} (or with
+ * the argument {@code builder}: {@code GoScheduler.builder().schedtrace(100 ms)}): keeps a
  * scheduler of 2 Ps busy with yielding virtual threads until sysmon has printed
  * {@value #LINES} schedtrace lines (it watches its own standard error, where slf4j-simple
  * writes), or 20 s pass: the count, not the machine's speed, ends the workload.
@@ -38,7 +39,9 @@ public final class SchedtraceMain {
                 err.flush();
             }
         }, true));
-        try (GoScheduler s = GoScheduler.create(2)) {
+        try (GoScheduler s = args.length > 0 && args[0].equals("builder")
+                ? GoScheduler.builder().gomaxprocs(2).schedtrace(java.time.Duration.ofMillis(100)).build()
+                : GoScheduler.create(2)) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // a bound, not the workload's length
             while (lines.get() < LINES && System.nanoTime() < end) {
                 Thread[] ts = new Thread[8];

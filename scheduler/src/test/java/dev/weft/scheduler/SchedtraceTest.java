@@ -1,12 +1,16 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code -Dgomaxprocs.schedtrace} and {@code -Dgomaxprocs.scheddetail}, in a child JVM that logs through slf4j-simple. */
+/**
+ * {@code -Dgomaxprocs.schedtrace} and {@code -Dgomaxprocs.scheddetail} (or {@code GoScheduler.Builder#schedtrace}),
+ * in a child JVM that logs through slf4j-simple.
+ */
 class SchedtraceTest {
     private static final Pattern LINE = Pattern.compile("SCHED \\d+ms: gomaxprocs=2 idleprocs=[0-2] threads=\\d+"
             + " spinningthreads=\\d+ idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+]");
@@ -15,9 +19,10 @@ class SchedtraceTest {
         return ChildJvm.run(SchedtraceMain.class, List.of(flags));
     }
 
+    /** Set by the builder; the properties' path: {@link #scheddetailAddsALinePerPAndPerCarrier}. */
     @Test
     void logsGosLineEveryPeriod() throws Exception {
-        String output = runChild("-Dgomaxprocs.schedtrace=100");
+        String output = ChildJvm.run(SchedtraceMain.class, List.of(), "builder");
         long lines = output.lines().filter(l -> LINE.matcher(l).find()).count();
         assertTrue(lines >= SchedtraceMain.LINES, "the child runs until it printed " + SchedtraceMain.LINES
                 + " lines at 100 ms, or 20 s:\n" + output);

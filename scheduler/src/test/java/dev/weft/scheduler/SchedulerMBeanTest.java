@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import dev.weft.scheduler.engine.SchedulerMBean;
 import dev.weft.scheduler.GoSchedulerMXBean;
 import dev.weft.scheduler.SchedulerStats;

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -18,17 +19,6 @@ import org.junit.jupiter.api.Test;
 class SleepAndYieldTest {
 
   private static final long TIMEOUT_S = 60;
-
-  private static void awaitTrue(BooleanSupplier c, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out: " + what);
-      }
-      Thread.yield();
-      Thread.onSpinWait();
-    }
-  }
 
   @Test
   void aHundredThousandVirtualThreadsSleepingAtOnceAllWakeUp() throws Exception {

@@ -2,8 +2,7 @@ package dev.weft.scheduler;
 
 import dev.weft.scheduler.engine.CpuLimit;
 import dev.weft.scheduler.engine.SysmonSettings;
-import static dev.weft.scheduler.BlockingHandoffTest.awaitTrue;
-import static dev.weft.scheduler.BlockingHandoffTest.restore;
+import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,27 +24,36 @@ class SysmonTest {
     @TempDir
     Path tmp;
 
-    // ---- settings ----
+    // ---- settings (the builder's checks: BuilderTest) ----
+
+    /** The settings that {@code properties} (property name, value, ...) give, the other properties unset. */
+    private static SysmonSettings withProperties(String... properties) {
+        java.util.Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < properties.length; i += 2) {
+            map.put(properties[i], properties[i + 1]);
+        }
+        return SysmonSettings.from(map::get);
+    }
 
     @Test
     void defaults() {
-        SysmonSettings s = SysmonSettings.parse(null, null, null, null, null);
+        SysmonSettings s = withProperties();
         assertEquals(TimeUnit.MILLISECONDS.toNanos(20), s.handoffNanos());
         assertEquals(10_000, s.maxThreads());
         assertEquals(0, s.schedtraceMillis());
         assertFalse(s.scheddetail());
         assertEquals(SysmonSettings.DeadlockMode.LOG, s.deadlock());
         assertEquals(TimeUnit.SECONDS.toNanos(30), s.keepAliveNanos());
+        assertEquals(s, GoScheduler.builder().settings(), "a builder starts from the same defaults");
     }
 
     @Test
     void keepAlive() {
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(500),
-                SysmonSettings.parse(null, null, null, null, null, "500ms").keepAliveNanos());
-        assertEquals(TimeUnit.SECONDS.toNanos(90), SysmonSettings.parse(null, null, null, null, null, "90s").keepAliveNanos());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500), withProperties("weft.keepalive", "500ms").keepAliveNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos(90), withProperties("weft.keepalive", "90s").keepAliveNanos());
         for (String bad : new String[] {"off", "0", "10ms", "2h", "soon"}) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> SysmonSettings.parse(null, null, null, null, null, bad));
+                    () -> withProperties("weft.keepalive", bad));
             assertTrue(e.getMessage().startsWith("-Dweft.keepalive=" + bad + " is not valid: weft.keepalive must be"),
                     e.getMessage());
         }
@@ -53,23 +61,25 @@ class SysmonTest {
 
     @Test
     void parsesGoDurations() {
-        assertEquals(5_000_000, SysmonSettings.parse("5ms", null, null, null, null).handoffNanos());
-        assertEquals(500_000, SysmonSettings.parse("500us", null, null, null, null).handoffNanos());
-        assertEquals(1_000_000_000, SysmonSettings.parse("1s", null, null, null, null).handoffNanos());
-        assertEquals(7_000_000, SysmonSettings.parse(" 7 ", null, null, null, null).handoffNanos());
-        assertEquals(0, SysmonSettings.parse("off", null, null, null, null).handoffNanos());
-        assertEquals(1000, SysmonSettings.parse(null, "1000", "250", "true", "fail").maxThreads());
-        assertEquals(250, SysmonSettings.parse(null, null, "250", null, null).schedtraceMillis());
-        assertTrue(SysmonSettings.parse(null, null, null, "true", null).scheddetail());
-        assertEquals(SysmonSettings.DeadlockMode.FAIL, SysmonSettings.parse(null, null, null, null, "fail").deadlock());
-        assertEquals(SysmonSettings.DeadlockMode.OFF, SysmonSettings.parse(null, null, null, null, "OFF").deadlock());
+        assertEquals(5_000_000, withProperties("weft.handoff", "5ms").handoffNanos());
+        assertEquals(500_000, withProperties("weft.handoff", "500us").handoffNanos());
+        assertEquals(1_000_000_000, withProperties("weft.handoff", "1s").handoffNanos());
+        assertEquals(7_000_000, withProperties("weft.handoff", " 7 ").handoffNanos());
+        assertEquals(0, withProperties("weft.handoff", "off").handoffNanos());
+        SysmonSettings all = withProperties("weft.maxthreads", "1000", "gomaxprocs.schedtrace", "250",
+                "gomaxprocs.scheddetail", "true", "weft.deadlock", "fail");
+        assertEquals(1000, all.maxThreads());
+        assertEquals(250, all.schedtraceMillis());
+        assertTrue(all.scheddetail());
+        assertEquals(SysmonSettings.DeadlockMode.FAIL, all.deadlock());
+        assertEquals(SysmonSettings.DeadlockMode.OFF, withProperties("weft.deadlock", "OFF").deadlock());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-5ms", "20 ms", "", "10us", "2h", "99999999999999999999"})
     void badHandoffNamesTheProperty(String value) {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> SysmonSettings.parse(value, null, null, null, null));
+                () -> withProperties("weft.handoff", value));
         assertTrue(e.getMessage().startsWith("-Dweft.handoff=" + value + " is not valid"), e.getMessage());
         assertTrue(e.getMessage().contains("20ms"), e.getMessage());
     }
@@ -78,33 +88,22 @@ class SysmonTest {
     @ValueSource(strings = {"0", "abc", "-1", "1e4", "99999999999"})
     void badMaxThreadsNamesTheProperty(String value) {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> SysmonSettings.parse(null, value, null, null, null));
+                () -> withProperties("weft.maxthreads", value));
         assertEquals("-Dweft.maxthreads=" + value + " is not valid: weft.maxthreads must be an integer from 1 to "
                 + Integer.MAX_VALUE, e.getMessage());
     }
 
     @Test
     void otherBadValues() {
+        assertEquals("-Dgomaxprocs.schedtrace=soon is not valid: gomaxprocs.schedtrace must be a period in"
+                + " milliseconds from 0 (off) to 86400000", assertThrows(IllegalStateException.class,
+                        () -> withProperties("gomaxprocs.schedtrace", "soon")).getMessage());
         assertTrue(assertThrows(IllegalStateException.class,
-                () -> SysmonSettings.parse(null, null, "soon", null, null)).getMessage()
-                .startsWith("-Dgomaxprocs.schedtrace=soon is not valid"));
-        assertTrue(assertThrows(IllegalStateException.class,
-                () -> SysmonSettings.parse(null, null, null, "yes", null)).getMessage()
+                () -> withProperties("gomaxprocs.scheddetail", "yes")).getMessage()
                 .contains("true or false"));
         assertEquals("-Dweft.deadlock=panic is not valid: weft.deadlock must be log, fail or off",
                 assertThrows(IllegalStateException.class,
-                        () -> SysmonSettings.parse(null, null, null, null, "panic")).getMessage());
-    }
-
-    @Test
-    void aBadPropertyFailsSchedulerCreation() {
-        String old = System.setProperty(SysmonSettings.MAX_THREADS_PROPERTY, "lots");
-        try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> GoScheduler.create(1));
-            assertTrue(e.getMessage().startsWith("-Dweft.maxthreads=lots is not valid"), e.getMessage());
-        } finally {
-            restore(SysmonSettings.MAX_THREADS_PROPERTY, old);
-        }
+                        () -> withProperties("weft.deadlock", "panic")).getMessage());
     }
 
     // ---- the thread ----
@@ -149,7 +148,7 @@ class SysmonTest {
     @Test
     void followsTheContainerCpuLimitLive() throws Exception {
         container("300000 100000"); // 3 CPUs
-        try (GoScheduler s = GoScheduler.createFollowing("weft-test-cgroup", false, this::containerCpus)) {
+        try (GoScheduler s = GoScheduler.builder().name("weft-test-cgroup").cpuLimit(this::containerCpus).build()) {
             assertEquals(3, s.gomaxprocs());
             container("600000 100000");
             awaitTrue("gomaxprocs follows the quota up to 6", 10_000, () -> s.gomaxprocs() == 6);

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.Await;
 import dev.weft.scheduler.engine.Sysmon;
 import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,12 +111,12 @@ class ThreadStatesTest {
         assertTrue(parked.await(10, TimeUnit.SECONDS));
         ThreadStates.Stat s = ThreadStates.Stat.open(tid.get());
         assertNotNull(s);
-        BlockingHandoffTest.awaitTrue("the parked thread reads S", 10_000,
+        Await.awaitTrue("the parked thread reads S", 10_000,
                 () -> s.state() == ThreadStates.ASLEEP);
         release.set(true);
         LockSupport.unpark(sleeper);
         sleeper.join();
-        BlockingHandoffTest.awaitTrue("the task is reaped", 10_000, () -> s.state() == ThreadStates.UNKNOWN);
+        Await.awaitTrue("the task is reaped", 10_000, () -> s.state() == ThreadStates.UNKNOWN);
         assertEquals(ThreadStates.UNKNOWN, s.state(), "the file vanished: closed, stays unknown");
         s.close();
         assertNull(ThreadStates.Stat.open(tid.get()), "no such thread any more");

@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.test.support.ChildJvm;
 import dev.weft.scheduler.engine.TimerQueue;
 import dev.weft.scheduler.EarlyEndedWaitsMain;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.weft.test;
 
+import static dev.weft.test.support.TestKitResults.failure;
+import static dev.weft.test.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,20 +77,6 @@ class GoroutineLeakCheckTest {
         STARTED.add(t);
         awaitTrue(() -> t.getState() == Thread.State.WAITING, t + " never waited");
         return t;
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what);
-            }
-            try {
-                Thread.sleep(1); // polling a condition, not waiting a guessed time
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Releases the goroutines once {@code checker} is backing off inside {@code Goroutines.verifyNone}. */
@@ -271,13 +259,6 @@ class GoroutineLeakCheckTest {
         } finally {
             underTestKit = false;
         }
-    }
-
-    private static Throwable failure(EngineExecutionResults r, String method) {
-        List<Event> failed = r.testEvents().failed().stream()
-                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).toList();
-        assertEquals(1, failed.size(), method + " did not fail once: " + r.testEvents().failed().list());
-        return failed.getFirst().getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
     }
 
     @Test

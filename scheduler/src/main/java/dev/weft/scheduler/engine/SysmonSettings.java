@@ -1,7 +1,10 @@
 package dev.weft.scheduler.engine;
 
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What sysmon is told by system properties, read when a {@link GoScheduler} is created. A value
@@ -26,9 +29,9 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     public static final String HANDOFF_PROPERTY = "weft.handoff";
     public static final String MAX_THREADS_PROPERTY = "weft.maxthreads";
-    static final String SCHEDTRACE_PROPERTY = "gomaxprocs.schedtrace";
-    static final String SCHEDDETAIL_PROPERTY = "gomaxprocs.scheddetail";
-    static final String DEADLOCK_PROPERTY = "weft.deadlock";
+    public static final String SCHEDTRACE_PROPERTY = "gomaxprocs.schedtrace";
+    public static final String SCHEDDETAIL_PROPERTY = "gomaxprocs.scheddetail";
+    public static final String DEADLOCK_PROPERTY = "weft.deadlock";
     public static final String KEEP_ALIVE_PROPERTY = "weft.keepalive";
 
     /**
@@ -48,18 +51,26 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      */
     static final long DEFAULT_KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** What sysmon does when every virtual thread of the scheduler is asleep. */
+    /**
+     * What sysmon does when every virtual thread of the scheduler is asleep: the engine's copy of
+     * the public {@link dev.weft.scheduler.DeadlockMode}, constant for constant ({@link #of}).
+     */
     public enum DeadlockMode {
         /** Nothing: no check. */
         OFF,
         /** Log an ERROR with each thread's stack (the default). */
         LOG,
         /** Log, and fail the threads blocked in weft channels with a {@link DeadlockException}. */
-        FAIL
+        FAIL;
+
+        /** The engine's constant for the public one of the same name. */
+        public static DeadlockMode of(dev.weft.scheduler.DeadlockMode mode) {
+            return valueOf(mode.name());
+        }
     }
 
     /** The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged, 30 s keep-alive. */
-    static SysmonSettings defaults() {
+    public static SysmonSettings defaults() {
         return new SysmonSettings(DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG,
                 DEFAULT_KEEP_ALIVE_NANOS);
     }
@@ -70,29 +81,29 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      * @throws IllegalStateException naming the property, if one is set to something not allowed
      */
     public static SysmonSettings fromSystemProperties() {
-        return parse(System.getProperty(HANDOFF_PROPERTY), System.getProperty(MAX_THREADS_PROPERTY),
-                System.getProperty(SCHEDTRACE_PROPERTY), System.getProperty(SCHEDDETAIL_PROPERTY),
-                System.getProperty(DEADLOCK_PROPERTY), System.getProperty(KEEP_ALIVE_PROPERTY));
+        return from(System::getProperty);
     }
 
-    /** The settings from the given property values ({@code null} when unset), keep-alive default. */
-    public static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
-                                String deadlock) {
-        return parse(handoff, maxThreads, schedtrace, scheddetail, deadlock, null);
-    }
-
-    /** The settings from the given property values ({@code null} when unset). */
-    public static SysmonSettings parse(String handoff, String maxThreads, String schedtrace, String scheddetail,
-                                String deadlock, String keepAlive) {
+    /**
+     * The settings from properties looked up in {@code properties} (which returns null for an
+     * unset one), as {@link #fromSystemProperties()} reads them from the JVM's.
+     *
+     * @throws IllegalStateException naming the property, if one is set to something not allowed
+     */
+    public static SysmonSettings from(Function<String, String> properties) {
+        String handoff = properties.apply(HANDOFF_PROPERTY);
+        String maxThreads = properties.apply(MAX_THREADS_PROPERTY);
+        String schedtrace = properties.apply(SCHEDTRACE_PROPERTY);
+        String scheddetail = properties.apply(SCHEDDETAIL_PROPERTY);
+        String deadlock = properties.apply(DEADLOCK_PROPERTY);
+        String keepAlive = properties.apply(KEEP_ALIVE_PROPERTY);
         SysmonSettings d = defaults();
         return new SysmonSettings(
                 handoff == null ? d.handoffNanos : parseDuration(HANDOFF_PROPERTY, handoff),
                 maxThreads == null ? d.maxThreads
-                        : (int) parseLong(MAX_THREADS_PROPERTY, maxThreads, 1, Integer.MAX_VALUE,
-                                "an integer from 1 to " + Integer.MAX_VALUE),
+                        : (int) parseLong(MAX_THREADS_PROPERTY, maxThreads, 1, Integer.MAX_VALUE, MAX_THREADS_RULE),
                 schedtrace == null ? 0
-                        : parseLong(SCHEDTRACE_PROPERTY, schedtrace, 0, TimeUnit.DAYS.toMillis(1),
-                                "a period in milliseconds from 0 (off) to 86400000"),
+                        : parseLong(SCHEDTRACE_PROPERTY, schedtrace, 0, MAX_SCHEDTRACE_MILLIS, SCHEDTRACE_RULE),
                 scheddetail != null && parseBoolean(SCHEDDETAIL_PROPERTY, scheddetail),
                 deadlock == null ? d.deadlock : parseDeadlock(deadlock),
                 keepAlive == null ? d.keepAliveNanos : parseKeepAlive(keepAlive));
@@ -100,12 +111,112 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     /** A Go duration from 100ms to 1h ({@code 30s}, {@code 500ms}); a bare number is milliseconds. */
     private static long parseKeepAlive(String value) {
-        long nanos = parseDuration(KEEP_ALIVE_PROPERTY, value, TimeUnit.MILLISECONDS.toNanos(100),
-                "a duration such as 30s or 500ms (a bare number is milliseconds), from 100ms to 1h");
+        long nanos = parseDuration(KEEP_ALIVE_PROPERTY, value, MIN_KEEP_ALIVE_NANOS,
+                "a duration such as 30s or 500ms (a bare number is milliseconds), " + KEEP_ALIVE_RANGE);
         if (nanos == 0) {
-            throw invalid(KEEP_ALIVE_PROPERTY, value, "a duration from 100ms to 1h, not off");
+            throw invalid(KEEP_ALIVE_PROPERTY, value, KEEP_ALIVE_RULE);
         }
         return nanos;
+    }
+
+    // ---- the same rules for values given in code (GoScheduler.Builder) ----
+
+    private static final long MIN_HANDOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long MIN_KEEP_ALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_DURATION_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final long MAX_SCHEDTRACE_MILLIS = TimeUnit.DAYS.toMillis(1);
+    private static final String HANDOFF_RANGE = "from 100us to 1h, or off";
+    private static final String KEEP_ALIVE_RANGE = "from 100ms to 1h";
+    private static final String KEEP_ALIVE_RULE = "a duration " + KEEP_ALIVE_RANGE + ", not off";
+    private static final String MAX_THREADS_RULE = "an integer from 1 to " + Integer.MAX_VALUE;
+    private static final String SCHEDTRACE_RULE = "a period in milliseconds from 0 (off) to " + MAX_SCHEDTRACE_MILLIS;
+
+    /**
+     * Checks a hand-off threshold given in code, as {@value #HANDOFF_PROPERTY} is checked.
+     *
+     * @param threshold {@link Duration#ZERO} (off), or from 100 us to 1 h
+     * @return it in nanoseconds
+     * @throws IllegalArgumentException naming the setting, the value and the range
+     */
+    public static long checkHandoff(String setting, Duration threshold) {
+        Objects.requireNonNull(threshold, setting);
+        if (threshold.isZero()) {
+            return 0;
+        }
+        return checkDuration(setting, threshold, HANDOFF_PROPERTY, MIN_HANDOFF_NANOS, "a duration " + HANDOFF_RANGE
+                + " (Duration.ZERO)");
+    }
+
+    /**
+     * Checks a keep-alive given in code, as {@value #KEEP_ALIVE_PROPERTY} is checked.
+     *
+     * @param keepAlive from 100 ms to 1 h
+     * @return it in nanoseconds
+     * @throws IllegalArgumentException naming the setting, the value and the range
+     */
+    public static long checkKeepAlive(String setting, Duration keepAlive) {
+        Objects.requireNonNull(keepAlive, setting);
+        return checkDuration(setting, keepAlive, KEEP_ALIVE_PROPERTY, MIN_KEEP_ALIVE_NANOS, KEEP_ALIVE_RULE);
+    }
+
+    /**
+     * Checks a most-carriers count given in code, as {@value #MAX_THREADS_PROPERTY} is checked.
+     *
+     * @param maxThreads from 1 to {@link Integer#MAX_VALUE}
+     * @return {@code maxThreads}
+     * @throws IllegalArgumentException naming the setting, the value and the range
+     */
+    public static int checkMaxThreads(String setting, int maxThreads) {
+        if (maxThreads < 1) {
+            throw invalidArgument(setting, Integer.toString(maxThreads), MAX_THREADS_PROPERTY, MAX_THREADS_RULE);
+        }
+        return maxThreads;
+    }
+
+    /**
+     * Checks a schedtrace period given in code, as {@value #SCHEDTRACE_PROPERTY} is checked.
+     *
+     * @param period {@link Duration#ZERO} (off), or whole milliseconds up to a day
+     * @return it in milliseconds
+     * @throws IllegalArgumentException naming the setting, the value and the range (a part of a
+     *                                  millisecond is refused, not rounded)
+     */
+    public static long checkSchedtrace(String setting, Duration period) {
+        Objects.requireNonNull(period, setting);
+        if (period.isNegative() || period.compareTo(Duration.ofMillis(MAX_SCHEDTRACE_MILLIS)) > 0
+                || period.getNano() % 1_000_000 != 0) {
+            throw invalidArgument(setting, goDuration(period), SCHEDTRACE_PROPERTY, SCHEDTRACE_RULE);
+        }
+        return period.toMillis();
+    }
+
+    private static long checkDuration(String setting, Duration d, String property, long minNanos, String rule) {
+        if (d.compareTo(Duration.ofNanos(minNanos)) < 0 || d.compareTo(Duration.ofNanos(MAX_DURATION_NANOS)) > 0) {
+            throw invalidArgument(setting, goDuration(d), property, rule);
+        }
+        return d.toNanos(); // at most an hour: no overflow
+    }
+
+    /** {@code d} as Go writes a duration, in the largest unit that keeps it whole ({@code 20ms}, {@code 1500us}, {@code -1s}). */
+    static String goDuration(Duration d) {
+        if (d.compareTo(Duration.ofDays(365)) > 0 || d.compareTo(Duration.ofDays(-365)) < 0) {
+            return d.toString(); // far out of range: no nanosecond count needed
+        }
+        long n = d.toNanos();
+        if (n == 0) {
+            return "0s";
+        }
+        String[] units = {"h", "m", "s", "ms", "us", "ns"};
+        long[] sizes = {TimeUnit.HOURS.toNanos(1), TimeUnit.MINUTES.toNanos(1), 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        int i = 0;
+        while (n % sizes[i] != 0) {
+            i++;
+        }
+        return n / sizes[i] + units[i];
+    }
+
+    private static IllegalArgumentException invalidArgument(String setting, String value, String property, String rule) {
+        return new IllegalArgumentException(setting + "(" + value + ") is not valid: " + property + " must be " + rule);
     }
 
     /**
@@ -113,9 +224,8 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      * number is milliseconds; {@code 0} or {@code off} turns hand-offs off.
      */
     private static long parseDuration(String property, String value) {
-        return parseDuration(property, value, TimeUnit.MICROSECONDS.toNanos(100),
-                "a duration such as 20ms, 500us or 1s (a bare number is milliseconds),"
-                        + " from 100us to 1h, or off");
+        return parseDuration(property, value, MIN_HANDOFF_NANOS,
+                "a duration such as 20ms, 500us or 1s (a bare number is milliseconds), " + HANDOFF_RANGE);
     }
 
     private static long parseDuration(String property, String value, long minNanos, String rule) {
@@ -143,7 +253,7 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         }
         long n = parseLong(property, digits, 0, Long.MAX_VALUE / unit, rule, value);
         long nanos = n * unit;
-        if (nanos < minNanos || nanos > TimeUnit.HOURS.toNanos(1)) {
+        if (nanos < minNanos || nanos > MAX_DURATION_NANOS) {
             throw invalid(property, value, rule);
         }
         return nanos;

@@ -1,5 +1,6 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.test.support.Await.awaitTrue;
 import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.SchedulerStats;
 import dev.weft.scheduler.TestAccess;
@@ -33,17 +34,6 @@ import org.junit.jupiter.api.Test;
 class WorkStealingTest {
 
   private static final long TIMEOUT_S = 30;
-
-  private static void awaitTrue(BooleanSupplier c, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out: " + what);
-      }
-      Thread.yield();
-      Thread.onSpinWait();
-    }
-  }
 
   /** Counts each task id's runs; reports the ids that ran other than once. */
   static final class RunOnce {
