@@ -22,5 +22,7 @@ module dev.weft.scheduler {
     requires jdk.jfr;
 
     exports dev.weft.scheduler;
-    exports dev.weft.scheduler.internal to dev.weft.channels, dev.weft.agent;
+    exports dev.weft.scheduler.internal to
+            dev.weft.channels,
+            dev.weft.agent;
 }

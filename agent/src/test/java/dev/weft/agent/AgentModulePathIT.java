@@ -33,9 +33,11 @@ class AgentModulePathIT {
     @Test
     void anApplicationModuleWithWeftOnTheModulePathRunsOnWeftWithoutAddOpens() throws Exception {
         String modulePath = Stream.of("dev.weft.scheduler", "org.slf4j", "org.slf4j.simple")
-                .map(AgentModulePathIT::onClassPath).collect(Collectors.joining(File.pathSeparator));
+                .map(AgentModulePathIT::onClassPath)
+                .collect(Collectors.joining(File.pathSeparator));
         Path app = dir.resolve("app");
-        Path sources = Path.of(AgentModulePathIT.class.getResource("/module-path/app").toURI());
+        Path sources =
+                Path.of(AgentModulePathIT.class.getResource("/module-path/app").toURI());
         List<String> javac = new ArrayList<>(List.of("-d", app.toString(), "--module-path", modulePath));
         try (Stream<Path> files = Files.walk(sources)) {
             files.filter(f -> f.toString().endsWith(".java")).forEach(f -> javac.add(f.toString()));
@@ -47,10 +49,21 @@ class AgentModulePathIT {
         }
         assertEquals(0, status, errors.toString());
 
-        String out = AgentJvm.run(null, List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2",
-                "--module-path", modulePath + File.pathSeparator + app, "--module", "app/app.Main"), null).ok();
+        String out = AgentJvm.run(
+                        null,
+                        List.of(
+                                "-javaagent:" + AgentJvm.agentJar(),
+                                "-Dgomaxprocs=2",
+                                "--module-path",
+                                modulePath + File.pathSeparator + app,
+                                "--module",
+                                "app/app.Main"),
+                        null)
+                .ok();
         assertTrue(out.contains("weft is in module dev.weft.scheduler\n"), out);
-        assertTrue(out.matches("(?s).*ofVirtual VirtualThread\\[.*@weft-global-carrier-\\d+ scheduler weft-global\n.*"), out);
+        assertTrue(
+                out.matches("(?s).*ofVirtual VirtualThread\\[.*@weft-global-carrier-\\d+ scheduler weft-global\n.*"),
+                out);
         assertTrue(out.matches("(?s).*go on weft-\\d+\n.*"), out);
     }
 
@@ -58,7 +71,8 @@ class AgentModulePathIT {
     private static String onClassPath(String name) {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> ModuleFinder.of(Path.of(e)).find(name).isPresent())
-                .findFirst().orElseThrow(() -> new AssertionError("no module " + name + " on "
-                        + System.getProperty("java.class.path")));
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no module " + name + " on " + System.getProperty("java.class.path")));
     }
 }

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.spi.ToolProvider;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,11 +49,14 @@ class ModulePathTest {
 
     /** weft's modules and SLF4J (api and slf4j-simple), as this test JVM found them. */
     private static List<Path> weft;
+
     private static Path consumer;
 
     @BeforeAll
     static void compileConsumer() throws Exception {
-        weft = List.of(locationOf(GoScheduler.class), locationOf(Chan.class),
+        weft = List.of(
+                locationOf(GoScheduler.class),
+                locationOf(Chan.class),
                 locationOf(Class.forName("org.slf4j.Logger")),
                 locationOf(Class.forName("org.slf4j.simple.SimpleServiceProvider")));
         consumer = dir.resolve("consumer-classes");
@@ -64,17 +67,26 @@ class ModulePathTest {
     @Test
     void moduleDescriptorsExportTheApiOnly() {
         ModuleDescriptor scheduler = descriptorOf(GoScheduler.class, "dev.weft.scheduler");
-        assertEquals(Map.of("dev.weft.scheduler", Set.of(),
-                        "dev.weft.scheduler.internal", Set.of("dev.weft.channels", "dev.weft.agent")),
+        assertEquals(
+                Map.of(
+                        "dev.weft.scheduler",
+                        Set.of(),
+                        "dev.weft.scheduler.internal",
+                        Set.of("dev.weft.channels", "dev.weft.agent")),
                 exportsOf(scheduler));
-        assertTrue(scheduler.packages().contains("dev.weft.scheduler.engine"), scheduler.packages().toString());
+        assertTrue(
+                scheduler.packages().contains("dev.weft.scheduler.engine"),
+                scheduler.packages().toString());
         assertTrue(scheduler.opens().isEmpty(), "nothing is open for deep reflection: " + scheduler.opens());
         assertTrue(scheduler.requires().stream().anyMatch(r -> r.name().equals("org.slf4j")), scheduler.toString());
 
         ModuleDescriptor channels = descriptorOf(Chan.class, "dev.weft.channels");
         assertEquals(Map.of("dev.weft.channels", Set.of()), exportsOf(channels));
-        assertTrue(channels.requires().stream().anyMatch(r -> r.name().equals("dev.weft.scheduler")
-                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)), channels.toString());
+        assertTrue(
+                channels.requires().stream()
+                        .anyMatch(r -> r.name().equals("dev.weft.scheduler")
+                                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
+                channels.toString());
     }
 
     @Test
@@ -86,8 +98,13 @@ class ModulePathTest {
 
     @Test
     void runsOnTheModulePathWithTheOpensFlagForTheModule() throws Exception {
-        Run run = java(OPENS_TO_MODULE.split(" ")[0], OPENS_TO_MODULE.split(" ")[1],
-                "--module-path", modulePath(), "--module", "consumer/consumer.Main");
+        Run run = java(
+                OPENS_TO_MODULE.split(" ")[0],
+                OPENS_TO_MODULE.split(" ")[1],
+                "--module-path",
+                modulePath(),
+                "--module",
+                "consumer/consumer.Main");
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("weft is in module dev.weft.scheduler\n"), run.output());
         assertWorks(run.output());
@@ -103,18 +120,26 @@ class ModulePathTest {
 
     @Test
     void theClassPathFlagOnTheModulePathIsNotEnoughAndTheErrorSaysWhy() throws Exception {
-        Run run = java(OPENS_TO_UNNAMED.split(" ")[0], OPENS_TO_UNNAMED.split(" ")[1],
-                "--module-path", modulePath(), "--module", "consumer/consumer.Main");
+        Run run = java(
+                OPENS_TO_UNNAMED.split(" ")[0],
+                OPENS_TO_UNNAMED.split(" ")[1],
+                "--module-path",
+                modulePath(),
+                "--module",
+                "consumer/consumer.Main");
         assertNotEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("needs the JVM flag " + OPENS_TO_MODULE + " "), run.output());
-        assertTrue(run.output().contains("java.lang is open to ALL-UNNAMED only (the class path's form of the flag), but"
-                + " weft runs on the module path, as module dev.weft.scheduler."), run.output());
+        assertTrue(
+                run.output()
+                        .contains("java.lang is open to ALL-UNNAMED only (the class path's form of the flag), but"
+                                + " weft runs on the module path, as module dev.weft.scheduler."),
+                run.output());
     }
 
     @Test
     void runsOnTheClassPathWithTheOpensFlagForAllUnnamed() throws Exception {
-        Run run = java(OPENS_TO_UNNAMED.split(" ")[0], OPENS_TO_UNNAMED.split(" ")[1],
-                "-cp", classPath(), "consumer.Main");
+        Run run = java(
+                OPENS_TO_UNNAMED.split(" ")[0], OPENS_TO_UNNAMED.split(" ")[1], "-cp", classPath(), "consumer.Main");
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("weft is in unnamed module"), run.output());
         assertWorks(run.output());
@@ -140,7 +165,8 @@ class ModulePathTest {
     }
 
     private static String modulePath() {
-        return Stream.concat(weft.stream(), Stream.of(consumer)).map(Path::toString)
+        return Stream.concat(weft.stream(), Stream.of(consumer))
+                .map(Path::toString)
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
@@ -150,14 +176,19 @@ class ModulePathTest {
 
     /** Compiles test resources {@code module-path/<name>} as a module; returns javac's errors, or "". */
     private static String javac(String name, Path out) throws IOException, URISyntaxException {
-        Path sources = Path.of(ModulePathTest.class.getResource("/module-path/" + name).toURI());
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path",
+        Path sources =
+                Path.of(ModulePathTest.class.getResource("/module-path/" + name).toURI());
+        List<String> args = new ArrayList<>(List.of(
+                "-d",
+                out.toString(),
+                "--module-path",
                 weft.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))));
         try (Stream<Path> files = Files.walk(sources)) {
             files.filter(f -> f.toString().endsWith(".java")).forEach(f -> args.add(f.toString()));
         }
-        ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow(
-                () -> new AssertionError("no javac in this JDK (" + System.getProperty("java.home") + ")"));
+        ToolProvider javac = ToolProvider.findFirst("javac")
+                .orElseThrow(
+                        () -> new AssertionError("no javac in this JDK (" + System.getProperty("java.home") + ")"));
         StringWriter errors = new StringWriter();
         int status;
         try (PrintWriter err = new PrintWriter(errors)) {
@@ -167,13 +198,14 @@ class ModulePathTest {
         return errors.toString();
     }
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     /** Runs a child JVM with {@code args}, stdout and stderr together, within 2 minutes. */
     private static Run java(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>(List.of(java, "-ea"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -181,13 +213,15 @@ class ModulePathTest {
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();
         p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).name("module-path-child").start(r));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return p.getInputStream().readAllBytes();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().daemon(true).name("module-path-child").start(r));
         boolean exited = p.waitFor(2, TimeUnit.MINUTES);
         if (!exited) {
             p.destroyForcibly();
@@ -198,7 +232,8 @@ class ModulePathTest {
     }
 
     private static ModuleDescriptor descriptorOf(Class<?> c, String name) {
-        return ModuleFinder.of(locationOf(c)).find(name)
+        return ModuleFinder.of(locationOf(c))
+                .find(name)
                 .orElseThrow(() -> new AssertionError(locationOf(c) + " holds no module " + name))
                 .descriptor();
     }

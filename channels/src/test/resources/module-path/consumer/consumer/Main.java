@@ -45,8 +45,13 @@ public final class Main {
                                 numbers.onReceiveOk((n, ok) -> ok ? n : -1),
                                 Timers.after(Duration.ofSeconds(30)).onReceive(t -> -2));
                         if (v < 0) {
-                            result.send(v == -1 ? "sum=" + sum + " on " + GoScheduler.current().map(GoScheduler::name).orElse("?")
-                                    : "select timed out");
+                            result.send(
+                                    v == -1
+                                            ? "sum=" + sum + " on "
+                                                    + GoScheduler.current()
+                                                            .map(GoScheduler::name)
+                                                            .orElse("?")
+                                            : "select timed out");
                             return;
                         }
                         sum += v;
@@ -70,15 +75,16 @@ public final class Main {
                 Thread.onSpinWait(); // the test's timeout bounds it
             }
             List<Goroutine> found = Goroutines.find();
-            System.out.println("parked goroutines: " + found.size() + " " + found.getFirst().state());
+            System.out.println("parked goroutines: " + found.size() + " "
+                    + found.getFirst().state());
             never.close();
             parked.join();
             Goroutines.verifyNone(Duration.ofSeconds(10));
             System.out.println("no goroutine left");
 
             // JMX: the scheduler's MXBean
-            Object gomaxprocs = ManagementFactory.getPlatformMBeanServer().getAttribute(
-                    new ObjectName("dev.weft:type=GoScheduler,name=" + s.name()), "Gomaxprocs");
+            Object gomaxprocs = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new ObjectName("dev.weft:type=GoScheduler,name=" + s.name()), "Gomaxprocs");
             System.out.println("jmx gomaxprocs=" + gomaxprocs);
 
             // JFR: a resize is a dev.weft.Resize event
@@ -91,7 +97,8 @@ public final class Main {
                 r.dump(jfr);
             }
             long resizes = RecordingFile.readAllEvents(jfr).stream()
-                    .filter(e -> e.getEventType().getName().equals("dev.weft.Resize")).count();
+                    .filter(e -> e.getEventType().getName().equals("dev.weft.Resize"))
+                    .count();
             Files.delete(jfr);
             System.out.println("jfr resize events=" + resizes);
         }
