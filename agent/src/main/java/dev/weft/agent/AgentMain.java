@@ -70,6 +70,7 @@ public final class AgentMain {
         Module agent = AgentMain.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)),
                 Map.of("java.lang", Set.of(agent)), Set.of(), Map.of());
+        exposeSchedulerModule(inst, agent); // before the first use of AgentSupport
         if (isDumpingArchive()) {
             System.err.println("weft-agent: a CDS archive or AOT cache is being made in this run: virtual threads"
                     + " stay on the JDK's scheduler until a run that uses it");
@@ -113,6 +114,23 @@ public final class AgentMain {
      * lacks {@code Can-Retransform-Classes: true}. With {@code -javaagent} or an attach, that is
      * weft-agent.jar's; as an executable jar's {@code Launcher-Agent-Class}, the executable jar's.
      */
+    /**
+     * weft on the module path: when the application runs weft's scheduler as the named module
+     * {@code dev.weft.scheduler} of the boot layer, the application class loader loads its classes
+     * from that module, not this jar's copies, so this agent (an unnamed module, as every
+     * {@code -javaagent} jar) reaches the module's {@code dev.weft.scheduler.internal}, which it
+     * exports to weft's own modules only. Exports it to this agent, and opens {@code java.lang}
+     * to the module, as {@code --add-opens java.base/java.lang=dev.weft.scheduler} would.
+     */
+    private static void exposeSchedulerModule(Instrumentation inst, Module agent) {
+        ModuleLayer.boot().findModule("dev.weft.scheduler").ifPresent(weft -> {
+            inst.redefineModule(weft, Set.of(), Map.of("dev.weft.scheduler.internal", Set.of(agent)),
+                    Map.of(), Set.of(), Map.of());
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                    Map.of("java.lang", Set.of(weft)), Set.of(), Map.of());
+        });
+    }
+
     private static String cannotRetransform(boolean late) {
         String command = System.getProperty("sun.java.command", "");
         String first = command.isBlank() ? "" : command.strip().split("\\s+")[0];

@@ -161,11 +161,26 @@ public final class VirtualThreads {
         return "--add-opens java.base/java.lang=" + (weft.isNamed() ? weft.getName() : "ALL-UNNAMED");
     }
 
+    /**
+     * The error when {@code java.lang} is not open to weft: the flag for where weft runs. On the
+     * module path (weft a named module) the class path's {@code =ALL-UNNAMED} and a manifest's
+     * {@code Add-Opens} (which opens to the class path of an executable jar) do not reach it: said
+     * so when {@code java.lang} is open to the class path only, the usual mistake.
+     */
     static String missingOpensMessage(Module weft) {
-        return "weft's GoScheduler needs the JVM flag " + opensFlag(weft)
-                + " (it plugs into virtual threads through a package-private JDK constructor). "
-                + "Add it to the java command line, to Surefire's argLine, or as the manifest "
-                + "attribute 'Add-Opens: java.base/java.lang' of an executable jar.";
+        String message = "weft's GoScheduler needs the JVM flag " + opensFlag(weft)
+                + " (it plugs into virtual threads through a package-private JDK constructor). ";
+        if (!weft.isNamed()) {
+            return message + "Add it to the java command line, to Surefire's argLine, or as the manifest "
+                    + "attribute 'Add-Opens: java.base/java.lang' of an executable jar.";
+        }
+        Module classPath = ClassLoader.getSystemClassLoader().getUnnamedModule();
+        String onlyClassPath = Object.class.getModule().isOpen("java.lang", classPath)
+                ? "java.lang is open to ALL-UNNAMED only (the class path's form of the flag), but weft runs on "
+                + "the module path, as module " + weft.getName() + ". "
+                : "";
+        return message + onlyClassPath + "Add it to the java command line (or JDK_JAVA_OPTIONS): weft runs on "
+                + "the module path, where a manifest's Add-Opens does not reach it.";
     }
 
     /** Throws the reason weft cannot run on this JVM, if any. */
