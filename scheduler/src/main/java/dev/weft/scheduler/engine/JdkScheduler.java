@@ -106,11 +106,11 @@ public final class JdkScheduler extends ForkJoinPool {
     }
 
     /** Gives this face its engine, once, and runs what was submitted before. */
-    public void bind(CarrierScheduler engine) {
+    void bind(CarrierScheduler engine) {
         CarrierScheduler s = sched;
         if (s != null) {
             if (s != engine) {
-                throw new IllegalStateException("JdkScheduler bound twice: " + s.name + ", " + engine.name);
+                throw new IllegalStateException("JdkScheduler bound twice: " + s.name() + ", " + engine.name());
             }
             return;
         }
@@ -179,7 +179,7 @@ public final class JdkScheduler extends ForkJoinPool {
     /** The timer of a timed park: {@link TimerQueue#schedule}. */
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        return engine().timers.schedule(command, unit.toNanos(delay));
+        return engine().timers().schedule(command, unit.toNanos(delay));
     }
 
     /** Called by the JDK only on its own carrier threads; here for completeness. */
@@ -275,18 +275,18 @@ public final class JdkScheduler extends ForkJoinPool {
     @Override
     public boolean isShutdown() {
         CarrierScheduler s = sched;
-        return s != null && s.owner != null && s.owner.isShutdown();
+        return s != null && s.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
         CarrierScheduler s = sched;
-        return s != null && s.owner != null && s.owner.isTerminated();
+        return s != null && s.isFullyTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return engine().owner.awaitTermination(java.time.Duration.ofNanos(unit.toNanos(timeout)));
+        return engine().awaitTermination(unit.toNanos(timeout));
     }
 
     /** What {@code jcmd <pid> Thread.vthread_scheduler} prints: the name and Go's schedtrace line. */
@@ -296,6 +296,6 @@ public final class JdkScheduler extends ForkJoinPool {
         if (s == null) {
             return "GoScheduler weft-global (not started: no virtual thread has run yet)";
         }
-        return "GoScheduler " + s.name + " " + s.stats().schedtrace();
+        return "GoScheduler " + s.name() + " " + s.stats().schedtrace();
     }
 }
