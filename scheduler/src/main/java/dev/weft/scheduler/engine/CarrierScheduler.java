@@ -191,6 +191,16 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         return owner;
     }
 
+    /** Its sysmon (tests). */
+    Sysmon sysmon() {
+        return sysmon;
+    }
+
+    /** Every carrier alive (tests, scheddetail). */
+    Set<Carrier> allm() {
+        return allm;
+    }
+
     /** See {@link Engine#currentOwner}. */
     static Object currentOwner() {
         return VirtualThreads.currentCarrier() instanceof Carrier c && c.sched instanceof CarrierScheduler s

@@ -2,6 +2,7 @@ package dev.weft.scheduler.engine;
 
 import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.SchedulerStats;
+import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
 /**
@@ -12,7 +13,7 @@ import java.util.function.IntSupplier;
  * <p>Thread-safety: every method is safe from any thread; those that take the engine's lock
  * pin a calling virtual thread to its carrier meanwhile (see {@link CarrierScheduler}).
  */
-public interface Engine extends SchedulerMBean.View {
+public interface Engine extends Executor, SchedulerMBean.View {
     /**
      * Builds an engine and its whole object graph (Ps, sysmon, deadlock watch, MXBean); nothing
      * runs until {@link #start}.
@@ -58,6 +59,16 @@ public interface Engine extends SchedulerMBean.View {
     static void exitBlocking(Engine engine) {
         CarrierScheduler.exitBlocking((CarrierScheduler) engine);
     }
+
+    /**
+     * Queues a task: a virtual thread's continuation from its {@link JdkScheduler}, or a plain
+     * task. Never blocks.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException for a new virtual thread or plain
+     *         task after {@link #shutdown}
+     */
+    @Override
+    void execute(Runnable task);
 
     /** Starts the engine, once: registers its MXBean if JMX is up, starts sysmon, binds its JDK face. */
     void start();

@@ -310,7 +310,7 @@ final class Sysmon implements Runnable {
      * {@code windowNanos}: CPU time {@code cpuBefore} to {@code cpuAfter} (-1: no CPU clock, so
      * it doesn't count), thread state at either end.
      */
-    public static boolean isBlocked(long cpuBefore, long cpuAfter, long windowNanos, int stateBefore, int stateAfter) {
+    static boolean isBlocked(long cpuBefore, long cpuAfter, long windowNanos, int stateBefore, int stateAfter) {
         if (stateBefore == ThreadStates.RUNNABLE || stateAfter == ThreadStates.RUNNABLE) {
             return false; // running, or starved of CPU: not blocked
         }

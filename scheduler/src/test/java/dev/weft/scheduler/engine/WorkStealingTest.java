@@ -308,7 +308,7 @@ class WorkStealingTest {
     RunOnce once = new RunOnce(n);
     CountDownLatch allRan = new CountDownLatch(n);
     try (GoScheduler s = GoScheduler.create(2)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       CyclicBarrier go = new CyclicBarrier(threads);
       List<Thread> submitters = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -341,7 +341,7 @@ class WorkStealingTest {
   @Test
   void aTaskOnACarrierPutsWhatItSubmitsInRunnextKickingTheOldRunnextToTheTail() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       List<String> order = new CopyOnWriteArrayList<>();
       CountDownLatch done = new CountDownLatch(4);
       engine.execute(() -> {
@@ -361,7 +361,7 @@ class WorkStealingTest {
   @Test
   void aTaskResubmittingItselfGoesBehindWhatItSubmitted() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       List<String> order = new CopyOnWriteArrayList<>();
       CountDownLatch done = new CountDownLatch(1);
       Runnable[] self = new Runnable[1];
@@ -388,7 +388,7 @@ class WorkStealingTest {
     RunOnce once = new RunOnce(n);
     CountDownLatch allRan = new CountDownLatch(n);
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       AtomicReference<SchedulerStats> seen = new AtomicReference<>();
       engine.execute(() -> {
         for (int i = 0; i < n; i++) {
@@ -413,7 +413,7 @@ class WorkStealingTest {
   @Test
   void plainTasksFromACarrierRunOnThatCarrier() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       AtomicReference<Thread> outer = new AtomicReference<>();
       AtomicReference<Thread> inner = new AtomicReference<>();
       CountDownLatch done = new CountDownLatch(1);
