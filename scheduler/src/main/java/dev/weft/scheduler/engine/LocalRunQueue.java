@@ -242,7 +242,7 @@ final class LocalRunQueue {
     }
 
     /** The head of the ring, skipping {@code runnext}. Owner only. */
-    Runnable pollRing() {
+    private Runnable pollRing() {
         for (;;) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
