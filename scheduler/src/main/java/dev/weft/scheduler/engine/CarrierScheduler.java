@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants:
  * <ul>
  *   <li>The idle P list, the idle carrier list, {@code npidle}, {@code nmidle}, P status and
- *       {@code gomaxprocs} change only under {@link #lock}. {@code npidle}, {@code nmidle} and
- *       {@code gomaxprocs} are volatile so the hot path and {@link #stats} can read them
- *       without the lock.</li>
+ *       {@code gomaxprocs} change only under {@link #lock}, and the lists only through
+ *       {@link #pidleput}, {@link #pidleget}, {@link #pidleremove}, {@link #mput}, {@link #mget}
+ *       and {@link #midleremove}, which assert {@code Thread.holdsLock(lock)} and throw
+ *       {@link IllegalStateException} on an impossible state (a P put idle twice, a negative
+ *       count). {@code npidle}, {@code nmidle} and {@code gomaxprocs} are volatile so the hot
+ *       path and {@link #stats} can read them without the lock (written only under it, so their
+ *       {@code x = x + 1} is not a lost update).</li>
  *   <li>Carriers take {@link #lock}, so a virtual thread may take it only while pinned to its
  *       carrier ({@link VirtualThreads#acquirem}, Go's {@code acquirem}; the JDK pins a virtual
  *       thread around {@code execute}): since JDK 24 a virtual thread that meets a contended
@@ -60,7 +64,11 @@ import org.slf4j.LoggerFactory;
  *       starts a carrier, or the carrier sees the task. The same holds wherever a P goes idle
  *       ({@link #handOffForBlocking} looks at the queues after {@code pidleput}).</li>
  *   <li>At most one carrier is woken per submission, and only when nobody spins; a spinning
- *       carrier that finds work wakes the next one ({@link #resetSpinning}).</li>
+ *       carrier that finds work wakes the next one ({@link #resetSpinning}). {@code nmspinning}
+ *       changes only in {@link #reserveSpinning}, {@link #unreserveSpinning},
+ *       {@link #becomeSpinning} and {@link #stopSpinning} (Go's {@code becomeSpinning} and
+ *       {@code resetspinning}), which throw on a negative count or a carrier's flag out of
+ *       step.</li>
  *   <li>Spinning carriers are at most half the busy Ps ({@code 2*nmspinning < gomaxprocs-npidle}).</li>
  *   <li>{@code live} counts started-but-unfinished virtual threads and queued plain tasks: +1 in
  *       {@link #execute} before the task is queued; -1 exactly once at the end: for a virtual
