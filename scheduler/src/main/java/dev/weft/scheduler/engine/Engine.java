@@ -76,6 +76,9 @@ public interface Engine extends Executor, SchedulerMBean.View {
     /** What the JDK's virtual threads of this engine are given as their scheduler. */
     JdkScheduler jdk();
 
+    /** The timers of this engine's timed parks ({@link JdkScheduler#schedule}); stopped at termination. */
+    TimerQueue timers();
+
     /** The owner given to {@link #create}. */
     Object owner();
 
