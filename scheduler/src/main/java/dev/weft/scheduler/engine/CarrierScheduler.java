@@ -359,7 +359,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     /** Go's {@code mp.becomeSpinning}: carrier {@code c}, holding a P, starts looking for work to steal. */
-    private void becomeSpinning(Carrier c) {
+    void becomeSpinning(Carrier c) {
         if (c.spinning) {
             throw new IllegalStateException(c.getName() + " is spinning already");
         }
@@ -371,7 +371,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
      * Carrier {@code c} stops spinning without having found work (it gives its P up, or a resize
      * took it): Go's {@code findRunnable} "wasSpinning" step, which throws on a negative count.
      */
-    private void stopSpinning(Carrier c) {
+    void stopSpinning(Carrier c) {
         if (!c.spinning) {
             throw new IllegalStateException(c.getName() + " stops spinning but was not spinning");
         }
@@ -872,7 +872,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
      * idle list), so it acts as the ring's owner and clears its free slots: an idle P must not
      * keep the finished tasks that thieves took (see {@link LocalRunQueue#clearFreeSlots}).
      */
-    private void pidleput(Processor p) {
+    void pidleput(Processor p) {
         assert Thread.holdsLock(lock);
         if (p.status == Processor.IDLE) {
             throw new IllegalStateException(p + " is idle already");
@@ -886,7 +886,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     /** Go's {@code pidleget}: an idle P, now RUNNING, or null. */
-    private Processor pidleget() {
+    Processor pidleget() {
         assert Thread.holdsLock(lock);
         Processor p = pidle;
         if (p != null) {
@@ -914,7 +914,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     /** Go's {@code mput}: carrier {@code c}, without a P, joins the idle list. */
-    private void mput(Carrier c) {
+    void mput(Carrier c) {
         assert Thread.holdsLock(lock);
         if (c.p != null || c.nextIdle != null || midle == c) {
             throw new IllegalStateException(c.getName() + " goes idle holding " + c.p + " or on the idle list");
@@ -926,7 +926,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     /** Go's {@code mget}: an idle carrier off the idle list, or null. */
-    private Carrier mget() {
+    Carrier mget() {
         assert Thread.holdsLock(lock);
         Carrier m = midle;
         if (m != null) {
