@@ -1,13 +1,10 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.SchedulerMBean;
-import dev.weft.scheduler.engine.Carrier;
-import dev.weft.scheduler.engine.CarrierScheduler;
 import dev.weft.scheduler.engine.CpuLimit;
 import dev.weft.scheduler.engine.DefaultGomaxprocs;
+import dev.weft.scheduler.engine.Engine;
 import dev.weft.scheduler.engine.JdkPollers;
 import dev.weft.scheduler.engine.JdkScheduler;
-import dev.weft.scheduler.engine.LiveSchedulers;
 import dev.weft.scheduler.engine.ResizeEvent;
 import dev.weft.scheduler.engine.SysmonSettings;
 import dev.weft.scheduler.engine.VirtualThreads;
@@ -101,7 +98,7 @@ public final class GoScheduler implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static volatile GoScheduler global;
 
-    private final CarrierScheduler sched;
+    private final Engine sched;
     private final ThreadFactory factory;
     private final boolean isGlobal;
 
@@ -122,20 +119,11 @@ public final class GoScheduler implements AutoCloseable {
         if (jdkDefault == null) {
             JdkPollers.startOutsideWeft();
         }
-        this.sched = new CarrierScheduler(name, DefaultGomaxprocs.checkProcs(procs), settings, cpuLimit, jdkDefault);
-        this.sched.owner = this; // published to carriers by Thread.start
-        this.factory = VirtualThreads.builder(sched.jdk).factory();
+        // the whole engine, built once (this, its owner, is published to carriers by Thread.start)
+        this.sched = Engine.create(name, DefaultGomaxprocs.checkProcs(procs), settings, cpuLimit, jdkDefault, this);
+        this.factory = VirtualThreads.builder(sched.jdk()).factory();
         this.isGlobal = isGlobal;
-        sched.jmx = new SchedulerMBean(this, n -> resize(n, ResizeEvent.JMX));
-        sched.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
-        sched.start();
-        LiveSchedulers.register(sched); // weakly, for Goroutines (leak checks)
-        sched.jdk.bind(sched); // the JDK default's face runs what was submitted before
-    }
-
-    /** The engine under this scheduler. */
-    CarrierScheduler engine() {
-        return sched;
+        sched.start(); // MXBean, sysmon, the registry of live schedulers, the JDK face
     }
 
     /**
@@ -278,10 +266,7 @@ public final class GoScheduler implements AutoCloseable {
             return Optional.empty();
         }
         VirtualThreads.ensureAvailable();
-        if (VirtualThreads.currentCarrier() instanceof Carrier c) {
-            return Optional.ofNullable(c.sched.owner);
-        }
-        return Optional.empty();
+        return Engine.currentOwner() instanceof GoScheduler s ? Optional.of(s) : Optional.empty();
     }
 
     /**
@@ -319,7 +304,7 @@ public final class GoScheduler implements AutoCloseable {
      *         starts run on this scheduler
      */
     public Thread.Builder.OfVirtual virtualThreadBuilder() {
-        return VirtualThreads.builder(sched.jdk);
+        return VirtualThreads.builder(sched.jdk());
     }
 
     /**
@@ -380,53 +365,14 @@ public final class GoScheduler implements AutoCloseable {
             return body.call();
         }
         VirtualThreads.ensureAvailable();
-        CarrierScheduler s = enterBlocking();
+        Engine s = Engine.enterBlocking(); // Go's entersyscallblock: the P goes to another carrier
         if (s == null) {
             return body.call(); // another scheduler, or already without a P (nested)
         }
         try {
             return body.call();
         } finally {
-            exitBlocking(s);
-        }
-    }
-
-    /**
-     * Go's {@code entersyscallblock}: hands the P of the carrier under the current virtual thread
-     * on; the scheduler, or null when there is nothing to hand on (not a weft carrier, or no P).
-     * Pinned throughout: the carrier read here is the one whose P is taken, and the scheduler
-     * lock it takes can't make this thread unmount while carriers wait for that lock.
-     */
-    private static CarrierScheduler enterBlocking() {
-        boolean pinned = VirtualThreads.acquirem();
-        try {
-            if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null
-                    || c.state() != Carrier.IN_TASK) {
-                return null;
-            }
-            c.sched.handOffForBlocking(c);
-            return c.sched;
-        } finally {
-            VirtualThreads.releasem(pinned);
-        }
-    }
-
-    /**
-     * Go's {@code exitsyscall}: take an idle P on the carrier we are on now (it may differ from
-     * the one we entered on: the body may have parked), else yield, so that this virtual thread
-     * runs again only when a P is free. Pinned while it looks at the carrier, not across the yield.
-     */
-    private static void exitBlocking(CarrierScheduler s) {
-        boolean mustYield;
-        boolean pinned = VirtualThreads.acquirem();
-        try {
-            mustYield = VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
-                    && !s.reacquireAfterBlocking(c);
-        } finally {
-            VirtualThreads.releasem(pinned);
-        }
-        if (mustYield) {
-            Thread.yield(); // resubmitted to the global queue: the carrier has no P, so it can't take it
+            Engine.exitBlocking(s); // Go's exitsyscall: an idle P, or a yield until one is free
         }
     }
 
@@ -463,7 +409,7 @@ public final class GoScheduler implements AutoCloseable {
      * @return the name, never null; fixed at creation
      */
     public String name() {
-        return sched.name;
+        return sched.name();
     }
 
     /**
@@ -530,9 +476,9 @@ public final class GoScheduler implements AutoCloseable {
             throw new UnsupportedOperationException("the global GoScheduler is never closed");
         }
         if (current().orElse(null) == this) {
-            throw new IllegalStateException("close() on a virtual thread of " + sched.name
+            throw new IllegalStateException("close() on a virtual thread of " + sched.name()
                     + " would wait for itself to end, forever: call shutdown() there, and close() or"
-                    + " awaitTermination(...) from a thread outside " + sched.name);
+                    + " awaitTermination(...) from a thread outside " + sched.name());
         }
         shutdown();
         boolean interrupted = false;
@@ -551,7 +497,7 @@ public final class GoScheduler implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "GoScheduler[" + sched.name + " " + sched.stats() + "]";
+        return "GoScheduler[" + sched.name() + " " + sched.stats() + "]";
     }
 
     /**
@@ -752,7 +698,7 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /** The engine, for code of this package (tests). */
-    CarrierScheduler scheduler() {
+    Engine scheduler() {
         return sched;
     }
 }

@@ -1,6 +1,6 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.CarrierScheduler;
+import dev.weft.scheduler.engine.Engine;
 import dev.weft.scheduler.engine.LiveSchedulers;
 import dev.weft.scheduler.engine.ParkedThreads;
 import dev.weft.scheduler.engine.VirtualThreads;
@@ -332,10 +332,10 @@ public final class Goroutines {
         Thread self = Thread.currentThread();
         List<Live> all = new ArrayList<>();
         boolean defaultListed = false;
-        for (CarrierScheduler s : LiveSchedulers.live()) {
-            addAll(all, s.jdk, s.name, self, skip);
+        for (Engine s : LiveSchedulers.live()) {
+            addAll(all, s.jdk(), s.name(), self, skip);
             // under weft-agent the JDK's default scheduler is GoScheduler.global()'s own face
-            defaultListed |= s.jdk == JdkDefault.SCHEDULER;
+            defaultListed |= s.jdk() == JdkDefault.SCHEDULER;
         }
         if (includeDefault && !defaultListed) { // each thread once: a goroutine of weft-global, not jdk-default too
             if (JdkDefault.SCHEDULER == null) {

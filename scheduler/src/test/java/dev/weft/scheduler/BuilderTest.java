@@ -1,5 +1,6 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -118,7 +119,7 @@ class BuilderTest {
         try (GoScheduler s = b.build(); GoScheduler again = b.build()) {
             assertEquals("weft-builder-test", s.name());
             assertEquals(3, s.gomaxprocs());
-            assertFalse(s.scheduler().sysmon.followsCpuLimit());
+            assertFalse(EngineAccess.followsCpuLimit(s.scheduler()));
             String[] carrier = new String[1];
             s.go(() -> carrier[0] = Thread.currentThread().toString()).join();
             assertTrue(carrier[0].contains("weft-builder-test-carrier-"), carrier[0]);
@@ -132,7 +133,7 @@ class BuilderTest {
         AtomicInteger cpus = new AtomicInteger(5);
         try (GoScheduler s = GoScheduler.builder().cpuLimit(cpus::get).build()) {
             assertEquals(5, s.gomaxprocs());
-            assertTrue(s.scheduler().sysmon.followsCpuLimit());
+            assertTrue(EngineAccess.followsCpuLimit(s.scheduler()));
             assertTrue(s.name().matches("weft-\\d+"), s.name());
         }
     }

@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
+
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -146,14 +148,14 @@ public final class DeadlockMain {
                 other = GoScheduler.create(1);
                 receiveLate(s, late);
                 // a timer of the other scheduler's own (what a timed park or a weft afterFunc uses)
-                other.scheduler().jdk.schedule(() -> late.add("late"), LATE_MILLIS, TimeUnit.MILLISECONDS);
+                other.scheduler().jdk().schedule(() -> late.add("late"), LATE_MILLIS, TimeUnit.MILLISECONDS);
             }
             default -> throw new IllegalArgumentException(mode);
         }
         s.shutdown();
         boolean ended = s.awaitTermination(Duration.ofSeconds(40));
         if (ended) { // sysmon counts a report after logging it, and ends after the scheduler
-            s.scheduler().sysmon.thread().join(Duration.ofSeconds(10));
+            EngineAccess.sysmonThread(s.scheduler()).join(Duration.ofSeconds(10));
         }
         if (other != null) {
             other.close();

@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
+
 import dev.weft.scheduler.engine.TimerQueue;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
@@ -29,7 +31,7 @@ public final class EarlyEndedWaitsMain {
         int threads = Integer.parseInt(args[1]);
         boolean fromPlatform = args.length > 2 && args[2].equals("platform");
         try (GoScheduler s = GoScheduler.create(1)) {
-            TimerQueue timers = s.scheduler().timers;
+            TimerQueue timers = EngineAccess.timers(s.scheduler());
             unparkEachPark(s, s.go(() -> parkHour(1_000)), fromPlatform); // warm up: classes, JIT, timer thread
             long before = heapAfterGc();
             unparkEachPark(s, s.go(() -> parkHour(waits)), fromPlatform);

@@ -241,7 +241,7 @@ class GoroutinesTest {
         awaitState(t, Thread.State.WAITING);
         Goroutine g = only(Goroutines.find(before, Option.includeJdkDefaultScheduler()), t);
         Object jdkDefault = VirtualThreads.jdkDefaultScheduler();
-        boolean underAgent = LiveSchedulers.live().stream().anyMatch(x -> x.jdk == jdkDefault);
+        boolean underAgent = LiveSchedulers.live().stream().anyMatch(x -> x.jdk() == jdkDefault);
         assertEquals(underAgent ? GoScheduler.global().name() : Goroutines.JDK_DEFAULT_SCHEDULER, g.scheduler());
     }
 

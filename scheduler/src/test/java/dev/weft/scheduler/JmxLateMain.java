@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
+
 import dev.weft.scheduler.engine.SchedulerMBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,7 @@ public final class JmxLateMain {
 
     public static void main(String[] args) throws Exception {
         try (GoScheduler s = GoScheduler.create(1)) {
-            System.out.println("jmx before=" + SchedulerMBean.jmxStarted() + " registered=" + (s.scheduler().mbean != null));
+            System.out.println("jmx before=" + SchedulerMBean.jmxStarted() + " registered=" + (EngineAccess.mbeanName(s.scheduler()) != null));
             MBeanServer server = ManagementFactory.getPlatformMBeanServer(); // JMX starts now
             long start = System.nanoTime();
             long deadline = start + TimeUnit.SECONDS.toNanos(10);

@@ -1,6 +1,6 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.Carrier;
+import dev.weft.scheduler.engine.EngineAccess;
 import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,10 +147,10 @@ class OversubscribedTest {
             boolean ran = done.await(30, TimeUnit.SECONDS);
             SchedulerStats at = s.stats();
             if (Files.isSymbolicLink(Path.of("/proc/thread-self"))) { // Linux: the rule saw it asleep
-                Carrier blocked = s.scheduler().allm.stream().filter(c -> c.state() == Carrier.LOST)
-                        .findFirst().orElseThrow(() -> new AssertionError("no carrier lost its P: " + at));
-                assertTrue(blocked.tid > 0, "tid " + blocked.tid);
-                try (ThreadStates.Stat stat = ThreadStates.Stat.open(blocked.tid)) {
+                int tid = EngineAccess.lostCarrierTid(s.scheduler())
+                        .orElseThrow(() -> new AssertionError("no carrier lost its P: " + at));
+                assertTrue(tid > 0, "tid " + tid);
+                try (ThreadStates.Stat stat = ThreadStates.Stat.open(tid)) {
                     assertEquals(ThreadStates.ASLEEP, stat.state());
                 }
             }

@@ -1,6 +1,8 @@
 package dev.weft.scheduler;
 
 import dev.weft.test.support.ChildJvm;
+import dev.weft.scheduler.engine.EngineAccess;
+
 import dev.weft.scheduler.engine.SchedulerMBean;
 import dev.weft.scheduler.GoSchedulerMXBean;
 import dev.weft.scheduler.SchedulerStats;
@@ -49,7 +51,7 @@ class SchedulerMBeanTest {
   @Test
   void everyAttributeAgreesWithStats() throws Exception {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = s.scheduler().mbean; // registered when it was created
+      ObjectName name = EngineAccess.mbeanName(s.scheduler()); // registered when it was created
       assertNotNull(name);
       CountDownLatch release = new CountDownLatch(1);
       Thread parked = s.go(() -> awaitQuietly(release)); // one live goroutine, so Goroutines is not 0
@@ -81,7 +83,7 @@ class SchedulerMBeanTest {
   @Test
   void aProxyOfTheInterfaceWorksToo() {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = s.scheduler().mbean;
+      ObjectName name = EngineAccess.mbeanName(s.scheduler());
       try {
         GoSchedulerMXBean proxy = JMX.newMXBeanProxy(SERVER, name, GoSchedulerMXBean.class);
         assertEquals(s.name(), proxy.getName());
@@ -97,7 +99,7 @@ class SchedulerMBeanTest {
   @Test
   void writingGomaxprocsResizes() throws Exception {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = s.scheduler().mbean;
+      ObjectName name = EngineAccess.mbeanName(s.scheduler());
       try {
         SERVER.setAttribute(name, new Attribute("Gomaxprocs", 4));
         assertEquals(4, s.gomaxprocs());
@@ -114,7 +116,7 @@ class SchedulerMBeanTest {
   @ValueSource(ints = {0, -1, 1025, 2000})
   void writingGomaxprocsOutOfRangeFailsAndKeepsTheSize(int bad) {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = s.scheduler().mbean;
+      ObjectName name = EngineAccess.mbeanName(s.scheduler());
       try {
         RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class,
             () -> SERVER.setAttribute(name, new Attribute("Gomaxprocs", bad)));
@@ -132,7 +134,7 @@ class SchedulerMBeanTest {
   void writesGoThroughTheGivenOperatorAndOnlyWhenValid() {
     try (GoScheduler s = GoScheduler.create(2)) {
       AtomicInteger calls = new AtomicInteger();
-      SchedulerMBean mbean = new SchedulerMBean(s, n -> {
+      SchedulerMBean mbean = new SchedulerMBean(s.scheduler(), n -> {
         calls.incrementAndGet();
         return s.gomaxprocs(n);
       });
@@ -147,10 +149,10 @@ class SchedulerMBeanTest {
   @Test
   void registeringTwiceReturnsNullWithoutThrowing() {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName first = s.scheduler().mbean;
+      ObjectName first = EngineAccess.mbeanName(s.scheduler());
       try {
         assertNotNull(first);
-        ObjectName second = assertDoesNotThrow(() -> SchedulerMBean.register(s.scheduler().jmx, s.name()));
+        ObjectName second = assertDoesNotThrow(() -> SchedulerMBean.register(EngineAccess.mxbean(s.scheduler()), s.name()));
         assertNull(second);
         assertTrue(SERVER.isRegistered(first), "the first registration stays");
       } finally {
@@ -162,7 +164,7 @@ class SchedulerMBeanTest {
   @Test
   void unregisterRemovesItAndIsIdempotentAndNullSafe() throws JMException {
     try (GoScheduler s = GoScheduler.create(2)) {
-      ObjectName name = s.scheduler().mbean;
+      ObjectName name = EngineAccess.mbeanName(s.scheduler());
       assertTrue(SERVER.isRegistered(name));
       SchedulerMBean.unregister(name);
       assertFalse(SERVER.isRegistered(name));

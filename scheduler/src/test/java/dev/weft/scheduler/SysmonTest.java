@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
+
 import dev.weft.scheduler.engine.CpuLimit;
 import dev.weft.scheduler.engine.SysmonSettings;
 import static dev.weft.test.support.Await.awaitTrue;
@@ -111,7 +113,7 @@ class SysmonTest {
     @Test
     void oneSysmonPerSchedulerThatEndsWithIt() throws Exception {
         GoScheduler s = GoScheduler.create(1);
-        Thread sysmon = s.scheduler().sysmon.thread();
+        Thread sysmon = EngineAccess.sysmonThread(s.scheduler());
         assertEquals(s.name() + "-sysmon", sysmon.getName());
         assertTrue(sysmon.isDaemon());
         awaitTrue("sysmon started", 10_000, sysmon::isAlive);
@@ -169,7 +171,7 @@ class SysmonTest {
             // two re-read periods: a follower would have resized by now
             Thread probe = s.go(() -> { });
             probe.join();
-            assertFalse(s.scheduler().sysmon.followsCpuLimit());
+            assertFalse(EngineAccess.followsCpuLimit(s.scheduler()));
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
             while (System.nanoTime() < end) {
                 assertEquals(5, s.gomaxprocs());
@@ -182,7 +184,7 @@ class SysmonTest {
     @Test
     void createWithASizeDoesNotFollow() {
         try (GoScheduler s = GoScheduler.create(3)) {
-            assertFalse(s.scheduler().sysmon.followsCpuLimit());
+            assertFalse(EngineAccess.followsCpuLimit(s.scheduler()));
         }
     }
 
@@ -194,9 +196,9 @@ class SysmonTest {
             String line = s.stats().schedtrace();
             assertTrue(line.matches("gomaxprocs=4 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+ idlethreads=\\d+"
                     + " runqueue=\\d+ \\[\\d+ \\d+ \\d+ \\d+]"), line);
-            assertFalse(s.scheduler().schedDetail().isEmpty());
-            assertTrue(s.scheduler().schedDetail().get(0).startsWith("P0: status="),
-                    s.scheduler().schedDetail().toString());
+            assertFalse(EngineAccess.schedDetail(s.scheduler()).isEmpty());
+            assertTrue(EngineAccess.schedDetail(s.scheduler()).get(0).startsWith("P0: status="),
+                    EngineAccess.schedDetail(s.scheduler()).toString());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.CarrierScheduler;
+import dev.weft.scheduler.engine.Engine;
 
 /** What the engine's tests (package {@code dev.weft.scheduler.engine}) need from this package. */
 public final class TestAccess {
@@ -8,7 +8,7 @@ public final class TestAccess {
     }
 
     /** The engine under {@code s}. */
-    public static CarrierScheduler engine(GoScheduler s) {
+    public static Engine engine(GoScheduler s) {
         return s.scheduler();
     }
 

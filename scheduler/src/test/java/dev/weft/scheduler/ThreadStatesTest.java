@@ -1,7 +1,7 @@
 package dev.weft.scheduler;
 
 import dev.weft.test.support.Await;
-import dev.weft.scheduler.engine.Sysmon;
+import dev.weft.scheduler.engine.EngineAccess;
 import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -147,23 +147,23 @@ class ThreadStatesTest {
 
     @Test
     void runnableAtEitherEndIsNeverBlocked() {
-        assertFalse(Sysmon.isBlocked(0, 0, 10 * MS, ThreadStates.RUNNABLE, ThreadStates.ASLEEP));
-        assertFalse(Sysmon.isBlocked(0, 0, 10 * MS, ThreadStates.ASLEEP, ThreadStates.RUNNABLE));
-        assertFalse(Sysmon.isBlocked(-1, -1, 10 * MS, ThreadStates.RUNNABLE, ThreadStates.UNKNOWN));
+        assertFalse(EngineAccess.isBlocked(0, 0, 10 * MS, ThreadStates.RUNNABLE, ThreadStates.ASLEEP));
+        assertFalse(EngineAccess.isBlocked(0, 0, 10 * MS, ThreadStates.ASLEEP, ThreadStates.RUNNABLE));
+        assertFalse(EngineAccess.isBlocked(-1, -1, 10 * MS, ThreadStates.RUNNABLE, ThreadStates.UNKNOWN));
     }
 
     @Test
     void asleepAtBothEndsAndIdleIsBlocked() {
-        assertTrue(Sysmon.isBlocked(5 * MS, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP));
-        assertTrue(Sysmon.isBlocked(-1, -1, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP), "no CPU clock");
-        assertFalse(Sysmon.isBlocked(0, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP),
+        assertTrue(EngineAccess.isBlocked(5 * MS, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP));
+        assertTrue(EngineAccess.isBlocked(-1, -1, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP), "no CPU clock");
+        assertFalse(EngineAccess.isBlocked(0, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP),
                 "half a CPU: it computed between two sleeps");
     }
 
     @Test
     void unknownStateFallsBackOnCpuTime() {
-        assertTrue(Sysmon.isBlocked(0, MS / 2, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN));
-        assertFalse(Sysmon.isBlocked(0, MS, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN), "10% is computing");
-        assertTrue(Sysmon.isBlocked(0, 0, 10 * MS, ThreadStates.ASLEEP, ThreadStates.UNKNOWN));
+        assertTrue(EngineAccess.isBlocked(0, MS / 2, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN));
+        assertFalse(EngineAccess.isBlocked(0, MS, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN), "10% is computing");
+        assertTrue(EngineAccess.isBlocked(0, 0, 10 * MS, ThreadStates.ASLEEP, ThreadStates.UNKNOWN));
     }
 }

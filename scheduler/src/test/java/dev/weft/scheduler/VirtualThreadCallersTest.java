@@ -1,5 +1,7 @@
 package dev.weft.scheduler;
 
+import dev.weft.scheduler.engine.EngineAccess;
+
 import dev.weft.scheduler.engine.SchedulerMBean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -229,9 +231,9 @@ class VirtualThreadCallersTest {
         for (int round = 0; round < 40; round++) {
             try (GoScheduler s = GoScheduler.create(procs)) {
                 ObjectName name = SchedulerMBean.objectName(s.name());
-                s.scheduler().registerMBeanIfJmxStarted();
+                EngineAccess.registerMBeanIfJmxStarted(s.scheduler());
                 if (!server.isRegistered(name)) {
-                    SchedulerMBean.register(s.scheduler().jmx, s.name());
+                    SchedulerMBean.register(EngineAccess.mxbean(s.scheduler()), s.name());
                 }
                 GoSchedulerMXBean bean = JMX.newMXBeanProxy(server, name, GoSchedulerMXBean.class);
                 CountDownLatch done = new CountDownLatch(CALLERS);

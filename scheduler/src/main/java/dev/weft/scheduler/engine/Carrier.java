@@ -12,7 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Who writes what:
  * <ul>
- *   <li>{@code p}: only this carrier (it acquires from {@code nextp} and releases under the lock).</li>
+ *   <li>{@code p}: only this carrier (it acquires from {@code nextp} and releases under the lock),
+ *       or the task it runs, pinned to it, in {@code GoScheduler.blocking} (never both at once);
+ *       sysmon reads it racily.</li>
+ *   <li>{@code spinning}: this carrier, through the scheduler's {@code becomeSpinning} and
+ *       {@code stopSpinning}, which keep {@code nmspinning} equal to the spinning carriers (plus
+ *       one {@code wakep} is starting); set by {@code startm} before the carrier has its P.</li>
  *   <li>{@code nextp}: written by {@code startm} (under the lock) after {@code spinning}; the
  *       volatile write publishes both; cleared by this carrier when it takes the P.</li>
  *   <li>{@code nextIdle}: under the scheduler lock.</li>
@@ -21,18 +26,42 @@ import java.util.concurrent.locks.LockSupport;
  *       made per carrier, so that a P handed on can't be confused with its next holder):
  *       FREE between tasks; the carrier sets IN_TASK (release) before a task and CASes
  *       IN_TASK → FREE after it. sysmon (under the scheduler lock) or the task itself
- *       ({@link GoScheduler#blocking}) CASes IN_TASK → LOST to take the P away: then the
+ *       ({@code GoScheduler.blocking}) CASes IN_TASK → LOST to take the P away: then the
  *       carrier's end-of-task CAS fails and it lets the P go without touching it again. A task
  *       queuing onto its own P ({@link CarrierScheduler#execute}) holds IN_TASK → SUBMITTING →
  *       IN_TASK around the put, so the P can't be handed on in the middle of it. Exactly one CAS
  *       wins each race; only this carrier ever leaves LOST (when it gets a P again).</li>
  * </ul>
  */
-public final class Carrier extends Thread {
+final class Carrier extends Thread {
     static final int FREE = 0;
-    public static final int IN_TASK = 1;
+    static final int IN_TASK = 1;
     static final int SUBMITTING = 2;
-    public static final int LOST = 3;
+    static final int LOST = 3;
+
+    /**
+     * What a carrier needs of its scheduler: the steps of Go's {@code schedule} loop, and when to
+     * stop. Implemented by {@link CarrierScheduler}; all called on the carrier itself.
+     */
+    interface Sched {
+        /** The next task, parking while there is none; null when the carrier must exit. */
+        Runnable findRunnable(Carrier c);
+
+        /** The task found came from spinning: stop spinning, wake another spinner. */
+        void resetSpinning(Carrier c);
+
+        /** Runs one task, and counts a goroutine out when it finished. */
+        void runTask(Carrier c, Runnable task);
+
+        /** The scheduler terminated: idle carriers exit. */
+        boolean isTerminated();
+
+        /** An idle spare's keep-alive ran out: true if it may exit (it was counted out). */
+        boolean retireIdle(Carrier c);
+
+        /** The carrier's last act. */
+        void carrierExited(Carrier c);
+    }
 
     private static final VarHandle STATE;
 
@@ -44,16 +73,16 @@ public final class Carrier extends Thread {
         }
     }
 
-    public final CarrierScheduler sched;
+    final Sched sched;
     /** When this carrier parked on the idle list (System.nanoTime): spares retire after a while. */
     long idleSince;
     /** Set under the scheduler lock when an idle spare leaves; it was counted out then. */
     boolean retired;
     private volatile int state = FREE;
     /** Its Linux TID for sysmon, set first thing in {@link #run}; {@link ThreadStates#NO_TID} until then or if unknown. */
-    public volatile int tid = ThreadStates.NO_TID;
+    volatile int tid = ThreadStates.NO_TID;
 
-    public Processor p;
+    Processor p;
     volatile Processor nextp;
     boolean spinning;
     Carrier nextIdle;
@@ -63,7 +92,7 @@ public final class Carrier extends Thread {
     /** Whether the task just found came from runnext and inherits the time slice. */
     boolean inheritTime;
 
-    Carrier(CarrierScheduler sched, String name, Processor p, boolean spinning) {
+    Carrier(Sched sched, String name, Processor p, boolean spinning) {
         super(null, null, name, 0, false);
         this.sched = sched;
         this.nextp = p;
@@ -88,7 +117,7 @@ public final class Carrier extends Thread {
                 }
                 if (!inheritTime) {
                     p.schedtick++;
-                    p.sliceStart = Processor.NO_SLICE;
+                    p.runq.newSlice();
                 }
                 sched.runTask(this, task);
                 task = null; // an interpreted frame keeps dead locals: don't pin it while we park
@@ -148,12 +177,12 @@ public final class Carrier extends Thread {
         return STATE.compareAndSet(this, IN_TASK, LOST);
     }
 
-    /** This carrier got a P again inside a task ({@link GoScheduler#blocking} returning). */
+    /** This carrier got a P again inside a task ({@code GoScheduler.blocking} returning). */
     void regainP() {
         STATE.setRelease(this, IN_TASK);
     }
 
-    public int state() {
+    int state() {
         return state;
     }
 }

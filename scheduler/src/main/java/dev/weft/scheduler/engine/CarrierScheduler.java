@@ -1,6 +1,5 @@
 package dev.weft.scheduler.engine;
 
-import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.SchedulerStats;
 import java.util.Objects;
 import java.util.Set;
@@ -14,13 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
-import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind a {@link GoScheduler}: the executor the JDK hands virtual-thread
- * continuations to, and the G-M-P scheduling of Go's runtime/proc.go ({@code sched}).
+ * The engine behind a {@code GoScheduler}: the executor the JDK hands virtual-thread
+ * continuations to, and the G-M-P scheduling of Go's runtime/proc.go ({@code sched}). Its
+ * whole object graph is built here, with final fields; what it shows the outside (counters,
+ * JFR, JMX) is {@link Telemetry}'s, and each part around it sees only an interface of what it
+ * uses: {@link Engine} (the API package), {@link Carrier.Sched}, {@link Sysmon.View},
+ * {@link DeadlockWatch.View}, {@link SchedulerMBean.View}. See {@code docs/architecture.md}.
  *
  * <p>Tasks are the JDK's {@code runContinuation} of a virtual thread (a G). They are queued on
  * a P's {@link LocalRunQueue} or on the {@link GlobalRunQueue} and run by {@link Carrier}s (Ms)
@@ -29,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants:
  * <ul>
  *   <li>The idle P list, the idle carrier list, {@code npidle}, {@code nmidle}, P status and
- *       {@code gomaxprocs} change only under {@link #lock}. {@code npidle}, {@code nmidle} and
- *       {@code gomaxprocs} are volatile so the hot path and {@link #stats} can read them
- *       without the lock.</li>
+ *       {@code gomaxprocs} change only under {@link #lock}, and the lists only through
+ *       {@link #pidleput}, {@link #pidleget}, {@link #pidleremove}, {@link #mput}, {@link #mget}
+ *       and {@link #midleremove}, which assert {@code Thread.holdsLock(lock)} and throw
+ *       {@link IllegalStateException} on an impossible state (a P put idle twice, a negative
+ *       count). {@code npidle}, {@code nmidle} and {@code gomaxprocs} are volatile so the hot
+ *       path and {@link #stats} can read them without the lock (written only under it, so their
+ *       {@code x = x + 1} is not a lost update).</li>
  *   <li>Carriers take {@link #lock}, so a virtual thread may take it only while pinned to its
  *       carrier ({@link VirtualThreads#acquirem}, Go's {@code acquirem}; the JDK pins a virtual
  *       thread around {@code execute}): since JDK 24 a virtual thread that meets a contended
@@ -58,7 +64,11 @@ import org.slf4j.LoggerFactory;
  *       starts a carrier, or the carrier sees the task. The same holds wherever a P goes idle
  *       ({@link #handOffForBlocking} looks at the queues after {@code pidleput}).</li>
  *   <li>At most one carrier is woken per submission, and only when nobody spins; a spinning
- *       carrier that finds work wakes the next one ({@link #resetSpinning}).</li>
+ *       carrier that finds work wakes the next one ({@link #resetSpinning}). {@code nmspinning}
+ *       changes only in {@link #reserveSpinning}, {@link #unreserveSpinning},
+ *       {@link #becomeSpinning} and {@link #stopSpinning} (Go's {@code becomeSpinning} and
+ *       {@code resetspinning}), which throw on a negative count or a carrier's flag out of
+ *       step.</li>
  *   <li>Spinning carriers are at most half the busy Ps ({@code 2*nmspinning < gomaxprocs-npidle}).</li>
  *   <li>{@code live} counts started-but-unfinished virtual threads and queued plain tasks: +1 in
  *       {@link #execute} before the task is queued; -1 exactly once at the end: for a virtual
@@ -69,28 +79,23 @@ import org.slf4j.LoggerFactory;
  *       is zero.</li>
  * </ul>
  */
-public final class CarrierScheduler implements Executor {
+final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.View {
     private static final Logger log = LoggerFactory.getLogger(CarrierScheduler.class);
 
     /** Go checks the global queue first every 61st schedule tick: a prime, so it doesn't beat with user patterns. */
     static final int GLOBAL_QUEUE_TICK = 61;
-    /**
-     * Go's forcePreemptNS: a runnext chain (G hands off to G on one P) inherits one time slice
-     * of 10 ms; after that, while other tasks wait, the chain's next G goes to the global queue.
-     */
-    static final long TIME_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Go's stealTries: four passes over the victims, the last one also takes runnext. */
     static final int STEAL_TRIES = 4;
 
-    public final String name;
-    /** The public face; set once before any carrier starts. */
-    public GoScheduler owner;
+    private final String name;
+    /** The public face ({@code GoScheduler}), opaque here: only {@link Engine#currentOwner} returns it. */
+    private final Object owner;
     final Object lock = new Object();
     final GlobalRunQueue runq = new GlobalRunQueue();
     /** The timers of timed parks ({@link JdkScheduler#schedule}); stopped at termination. */
-    public final TimerQueue timers;
+    private final TimerQueue timers;
     /** What the JDK's virtual threads are given as their scheduler. */
-    public final JdkScheduler jdk;
+    private final JdkScheduler jdk;
     private final Processor[] allp = new Processor[DefaultGomaxprocs.MAX];
 
     private volatile int gomaxprocs;
@@ -104,24 +109,28 @@ public final class CarrierScheduler implements Executor {
     private volatile int nmidle;
     private int carrierSeq;
 
+    /**
+     * Carriers spinning (looking for work while holding a P), plus the one {@link #wakep} is
+     * starting. Changes only through {@link #becomeSpinning}, {@link #reserveSpinning},
+     * {@link #unreserveSpinning} and {@link #stopSpinning}, which check it never goes negative.
+     */
     private final AtomicInteger nmspinning = new AtomicInteger();
+    /** Carriers alive and not retired: +1 in {@link #carrierFor} (under lock), -1 as they exit or retire. */
     private final AtomicInteger carriers = new AtomicInteger();
     /** Every carrier alive (Go's allm): added under lock at creation, removed when it exits. */
-    public final Set<Carrier> allm = ConcurrentHashMap.newKeySet();
+    private final Set<Carrier> allm = ConcurrentHashMap.newKeySet();
     /** -Dweft.maxthreads: the most carriers at once (Go's SetMaxThreads). */
     final int maxThreads;
     private volatile long lastMaxThreadsError;
     final SysmonSettings settings;
-    public final Sysmon sysmon;
-    private final LongAdder handoffs = new LongAdder();
-    private final LongAdder deadlockReports = new LongAdder();
-    /** Its MXBean, set once by the owner before sysmon starts. */
-    public SchedulerMBean jmx;
-    /** Its JMX name once registered, else null; guarded by {@code jmx}; unregistered at termination. */
-    public volatile javax.management.ObjectName mbean;
-    private final LongAdder live = new LongAdder();
+    private final Sysmon sysmon;
     /** What carriers and pinned virtual threads log: written by sysmon (see the invariants). */
-    final DeferredLog deferredLog = new DeferredLog(log);
+    private final DeferredLog deferredLog = new DeferredLog(log);
+    /** Counters, JFR events, JMX registration (its lifecycle: start, sysmon, termination). */
+    final Telemetry telemetry;
+    /** The same, as the engine feeds it: the narrow way in. */
+    private final SchedEvents events;
+    private final LongAdder live = new LongAdder();
     /** Rare: virtual threads joined before their start reached us, so they kept the JDK's latch. */
     private final ConcurrentHashMap<Thread, Boolean> joinedEarly = new ConcurrentHashMap<>();
     private final AtomicInteger joinedEarlyCount = new AtomicInteger();
@@ -130,20 +139,18 @@ public final class CarrierScheduler implements Executor {
     private volatile boolean terminated;
     /** Whether {@link #start} started sysmon (schedulers built bare, by jcstress tests, have none). */
     private volatile boolean sysmonStarted;
-    /** The MXBean is unregistered, or never will be: termination waits for it. */
-    private volatile boolean mbeanReleased;
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
-    public CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
-        this(name, procs, settings, cpuLimit, null);
+    /** A bare engine, with no owner (jcstress tests: they never start it). */
+    CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit) {
+        this(name, procs, settings, cpuLimit, null, null);
     }
 
-    /**
-     * @param face the JDK default's face made by weft's agent, which the owner binds once this
-     *             engine runs; null: a face of its own, bound at once
-     */
-    public CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face) {
+    /** See {@link Engine#create}: the whole graph, built once. */
+    CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face,
+            Object owner) {
         this.name = name;
+        this.owner = owner;
         this.settings = settings;
         this.maxThreads = settings.maxThreads();
         this.timers = new TimerQueue(name);
@@ -156,13 +163,56 @@ public final class CarrierScheduler implements Executor {
             stealOrder = new StealOrder(procs);
             gomaxprocs = procs;
         }
-        this.sysmon = new Sysmon(this, cpuLimit);
+        // `this` escapes only into objects that do nothing until start()
+        this.telemetry = new Telemetry(name, deferredLog,
+                new SchedulerMBean(this, n -> resizeExplicitly(n, ResizeEvent.JMX)));
+        this.events = telemetry;
+        this.sysmon = new Sysmon(this, settings, cpuLimit);
     }
 
-    /** Starts sysmon; once the owner is set, since sysmon may resize through it. */
+    @Override
     public void start() {
+        telemetry.registerMBeanIfJmxStarted(); // else sysmon does it once JMX starts
         sysmonStarted = true;
         sysmon.start();
+        LiveSchedulers.register(this); // weakly, for Goroutines (leak checks)
+        jdk.bind(this); // the JDK default's face runs what was submitted before
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public JdkScheduler jdk() {
+        return jdk;
+    }
+
+    @Override
+    public TimerQueue timers() {
+        return timers;
+    }
+
+    @Override
+    public Object owner() {
+        return owner;
+    }
+
+    /** Its sysmon (tests). */
+    Sysmon sysmon() {
+        return sysmon;
+    }
+
+    /** Every carrier alive (tests, scheddetail). */
+    Set<Carrier> allm() {
+        return allm;
+    }
+
+    /** See {@link Engine#currentOwner}. */
+    static Object currentOwner() {
+        return VirtualThreads.currentCarrier() instanceof Carrier c && c.sched instanceof CarrierScheduler s
+                ? s.owner : null;
     }
 
     /**
@@ -240,7 +290,7 @@ public final class CarrierScheduler implements Executor {
     }
 
     /** A goroutine ended: count it out, and finish a shutdown that waited for it. */
-    void goroutineEnded() {
+    private void goroutineEnded() {
         live.decrement();
         if (shutdown) {
             tryTerminate();
@@ -290,10 +340,57 @@ public final class CarrierScheduler implements Executor {
         if (npidle == 0) {
             return;
         }
-        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+        if (!reserveSpinning()) {
             return;
         }
         startm(true);
+    }
+
+    // ---- the spinning count: every change of nmspinning (Go's becomeSpinning, resetspinning) ----
+
+    /** {@link #wakep}'s 0 → 1: counts in the carrier {@code startm(true)} is about to start spinning. */
+    private boolean reserveSpinning() {
+        return nmspinning.get() == 0 && nmspinning.compareAndSet(0, 1);
+    }
+
+    /** {@code startm(true)} found no P or no carrier: the count {@link #reserveSpinning} took is undone. */
+    private void unreserveSpinning() {
+        decrementSpinning();
+    }
+
+    /** Go's {@code mp.becomeSpinning}: carrier {@code c}, holding a P, starts looking for work to steal. */
+    void becomeSpinning(Carrier c) {
+        if (c.spinning) {
+            throw new IllegalStateException(c.getName() + " is spinning already");
+        }
+        c.spinning = true;
+        nmspinning.incrementAndGet();
+    }
+
+    /**
+     * Carrier {@code c} stops spinning without having found work (it gives its P up, or a resize
+     * took it): Go's {@code findRunnable} "wasSpinning" step, which throws on a negative count.
+     */
+    void stopSpinning(Carrier c) {
+        if (!c.spinning) {
+            throw new IllegalStateException(c.getName() + " stops spinning but was not spinning");
+        }
+        c.spinning = false;
+        decrementSpinning();
+    }
+
+    private void decrementSpinning() {
+        int n = nmspinning.decrementAndGet();
+        if (n < 0) {
+            throw new IllegalStateException("negative nmspinning: " + n);
+        }
+    }
+
+    /** Go's {@code resetspinning}: a spinner found work; wake another to keep looking. */
+    @Override
+    public void resetSpinning(Carrier c) {
+        stopSpinning(c);
+        wakep();
     }
 
     /**
@@ -309,7 +406,7 @@ public final class CarrierScheduler implements Executor {
             p = terminated ? null : pidleget();
             if (p == null) {
                 if (spinning) {
-                    nmspinning.decrementAndGet();
+                    unreserveSpinning();
                 }
                 return;
             }
@@ -317,7 +414,7 @@ public final class CarrierScheduler implements Executor {
             if (m == null) { // -Dweft.maxthreads reached: the P stays idle
                 pidleput(p);
                 if (spinning) {
-                    nmspinning.decrementAndGet();
+                    unreserveSpinning();
                 }
             }
         }
@@ -334,11 +431,9 @@ public final class CarrierScheduler implements Executor {
      * when none is idle and {@link #maxThreads} carriers exist. Under lock.
      */
     private Carrier carrierFor(Processor p, boolean spinning) {
-        Carrier m = midle;
+        assert Thread.holdsLock(lock);
+        Carrier m = mget();
         if (m != null) {
-            midle = m.nextIdle;
-            m.nextIdle = null;
-            nmidle--;
             m.spinning = spinning;
             p.carrier = m;
             m.nextp = p; // publishes spinning too
@@ -388,7 +483,8 @@ public final class CarrierScheduler implements Executor {
      * none; null when the scheduler terminated (the carrier then exits). Sets
      * {@code c.inheritTime}.
      */
-    Runnable findRunnable(Carrier c) {
+    @Override
+    public Runnable findRunnable(Carrier c) {
         for (;;) {
             Processor p = c.p;
             if (p == null) { // its P was handed on while it was blocked (Go's exitsyscall)
@@ -411,8 +507,9 @@ public final class CarrierScheduler implements Executor {
                     return task;
                 }
             }
-            Runnable task = runqget(c, p);
+            Runnable task = p.runq.get(runq);
             if (task != null) {
+                c.inheritTime = p.runq.tookRunnext();
                 return task;
             }
             if (!runq.isEmpty()) {
@@ -424,8 +521,7 @@ public final class CarrierScheduler implements Executor {
             // steal, unless enough carriers already spin (at most half the busy Ps)
             if (c.spinning || 2 * nmspinning.get() < gomaxprocs - npidle) {
                 if (!c.spinning) {
-                    c.spinning = true;
-                    nmspinning.incrementAndGet();
+                    becomeSpinning(c);
                 }
                 task = stealWork(p);
                 if (task != null) {
@@ -449,8 +545,7 @@ public final class CarrierScheduler implements Executor {
                 }
             }
             if (c.spinning) {
-                c.spinning = false;
-                nmspinning.decrementAndGet(); // before the re-check below: see the class invariant
+                stopSpinning(c); // before the re-check below: see the class invariant
                 if (workAnywhere() && reacquireSpinning(c)) {
                     continue;
                 }
@@ -463,36 +558,6 @@ public final class CarrierScheduler implements Executor {
                 return null;
             }
         }
-    }
-
-    /**
-     * Go's {@code runqget}, with the time slice of a runnext chain made explicit because Java
-     * can't preempt: while other tasks wait (local ring or global queue), a chain of runnext
-     * hand-offs may run for {@link #TIME_SLICE_NANOS}; then its next task goes to the global
-     * queue and the waiting ones run. The clock is read only while others wait.
-     */
-    private Runnable runqget(Carrier c, Processor p) {
-        LocalRunQueue q = p.runq;
-        Runnable next = q.peekRunnext();
-        if (next != null) {
-            if (q.ringNonEmpty() || !runq.isEmpty()) {
-                long now = System.nanoTime();
-                if (p.sliceStart == Processor.NO_SLICE) {
-                    p.sliceStart = now;
-                } else if (now - p.sliceStart > TIME_SLICE_NANOS) {
-                    p.sliceStart = Processor.NO_SLICE;
-                    if (q.takeRunnext(next)) {
-                        runq.put(next); // Go's preemption: the G goes to the global queue
-                    }
-                    return q.pollRing();
-                }
-            }
-            if (q.takeRunnext(next)) {
-                c.inheritTime = true;
-                return next;
-            }
-        }
-        return q.pollRing();
     }
 
     /** Go's {@code stealWork}: four passes over the other Ps in a random order. */
@@ -551,16 +616,8 @@ public final class CarrierScheduler implements Executor {
         if (!reacquireP(c)) {
             return false;
         }
-        c.spinning = true;
-        nmspinning.incrementAndGet();
+        becomeSpinning(c);
         return true;
-    }
-
-    /** Go's {@code resetspinning}: a spinner found work; wake another to keep looking. */
-    void resetSpinning(Carrier c) {
-        c.spinning = false;
-        nmspinning.decrementAndGet();
-        wakep();
     }
 
     /**
@@ -578,8 +635,7 @@ public final class CarrierScheduler implements Executor {
             c.p = null;
         }
         if (c.spinning) {
-            c.spinning = false;
-            nmspinning.decrementAndGet();
+            stopSpinning(c);
         }
         if (!runq.isEmpty()) {
             wakep();
@@ -597,10 +653,7 @@ public final class CarrierScheduler implements Executor {
             if (terminated) {
                 return false;
             }
-            c.nextIdle = midle;
-            midle = c;
-            nmidle++;
-            c.idleSince = System.nanoTime();
+            mput(c);
         }
         return c.acquireNextp(settings.keepAliveNanos());
     }
@@ -610,7 +663,8 @@ public final class CarrierScheduler implements Executor {
      * leave fewer carriers than Ps or startm handed it a P meanwhile. Go keeps its Ms forever;
      * here the spares that blocking hand-offs created go away once the blocking is over.
      */
-    boolean retireIdle(Carrier c) {
+    @Override
+    public boolean retireIdle(Carrier c) {
         synchronized (lock) {
             assert mayTakeLock();
             if (c.nextp != null || carriers.get() <= gomaxprocs) {
@@ -626,7 +680,8 @@ public final class CarrierScheduler implements Executor {
     }
 
     /** Runs one task on carrier {@code c}, and counts a goroutine out when it finished. */
-    void runTask(Carrier c, Runnable task) {
+    @Override
+    public void runTask(Carrier c, Runnable task) {
         c.p.runtick++;
         c.current = task;
         c.beginTask();
@@ -659,7 +714,8 @@ public final class CarrierScheduler implements Executor {
      * to an idle or new carrier; the blocked one finds it gone when its task ends. False when the
      * P moved on meanwhile, or no carrier can be had (-Dweft.maxthreads).
      */
-    boolean retake(Processor p, int runtick, long blockedNanos) {
+    @Override
+    public boolean retake(Processor p, int runtick, long blockedNanos) {
         Carrier blocked;
         Carrier m;
         synchronized (lock) {
@@ -682,9 +738,48 @@ public final class CarrierScheduler implements Executor {
             tooManyCarriers("hand " + p + " of blocked carrier " + blocked.getName() + " to another");
             return false;
         }
-        handedOff(p, blocked, "sysmon", blockedNanos); // counted before the new carrier can run anything
+        events.handedOff(p, blocked, "sysmon", blockedNanos); // counted before the new carrier can run anything
         launch(m, p);
         return true;
+    }
+
+    /**
+     * {@link Engine#enterBlocking}: hands the P of the carrier under the current virtual thread
+     * on; this engine, or null when there is nothing to hand on (not a weft carrier, or no P).
+     * Pinned throughout: the carrier read here is the one whose P is taken, and the scheduler
+     * lock it takes can't make this thread unmount while carriers wait for that lock.
+     */
+    static CarrierScheduler enterBlocking() {
+        boolean pinned = VirtualThreads.acquirem();
+        try {
+            if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null
+                    || c.state() != Carrier.IN_TASK || !(c.sched instanceof CarrierScheduler s)) {
+                return null;
+            }
+            s.handOffForBlocking(c);
+            return s;
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
+    }
+
+    /**
+     * {@link Engine#exitBlocking}: take an idle P on the carrier we are on now (it may differ from
+     * the one we entered on: the body may have parked), else yield, so that this virtual thread
+     * runs again only when a P is free. Pinned while it looks at the carrier, not across the yield.
+     */
+    static void exitBlocking(CarrierScheduler s) {
+        boolean mustYield;
+        boolean pinned = VirtualThreads.acquirem();
+        try {
+            mustYield = VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
+                    && !s.reacquireAfterBlocking(c);
+        } finally {
+            VirtualThreads.releasem(pinned);
+        }
+        if (mustYield) {
+            Thread.yield(); // resubmitted to the global queue: the carrier has no P, so it can't take it
+        }
     }
 
     /**
@@ -692,7 +787,7 @@ public final class CarrierScheduler implements Executor {
      * P away before it blocks: to a carrier at once if work waits, else to the idle list. The
      * caller is pinned to {@code c} ({@link VirtualThreads#acquirem}).
      */
-    public void handOffForBlocking(Carrier c) {
+    void handOffForBlocking(Carrier c) {
         assert VirtualThreads.currentCarrier() == c : "blocking hand-off from a stale carrier";
         Processor p = c.p;
         Carrier m = null;
@@ -715,7 +810,7 @@ public final class CarrierScheduler implements Executor {
             c.p = null;
         }
         if (took) {
-            handedOff(p, c, "blocking", 0); // counted before the new carrier can run anything
+            events.handedOff(p, c, "blocking", 0); // counted before the new carrier can run anything
         }
         if (m != null) {
             launch(m, p);
@@ -729,7 +824,7 @@ public final class CarrierScheduler implements Executor {
      * takes an idle P to run on; false if there is none (the task must then yield its carrier).
      * The caller is pinned to {@code c}.
      */
-    public boolean reacquireAfterBlocking(Carrier c) {
+    boolean reacquireAfterBlocking(Carrier c) {
         assert VirtualThreads.currentCarrier() == c : "P reacquired for a stale carrier";
         if (!reacquireP(c)) {
             return false;
@@ -738,35 +833,38 @@ public final class CarrierScheduler implements Executor {
         return true;
     }
 
-    private void handedOff(Processor p, Carrier blocked, String reason, long blockedNanos) {
-        handoffs.increment();
-        if (FlightRecorder.isInitialized()) { // else no recording can run: don't even load JFR's classes
-            HandoffEvent.emit(name, p.id, blocked.getName(), reason, blockedNanos);
-        }
-        if (log.isDebugEnabled()) {
-            deferredLog.write(() -> log.debug("{}: {} handed off from blocked carrier {} ({})", name, p,
-                    blocked.getName(), reason));
-        }
-    }
-
     /** Every P, for sysmon: {@code allp[0 .. gomaxprocs)}. */
-    Processor processor(int id) {
+    @Override
+    public Processor processor(int id) {
         return allp[id];
     }
 
-    boolean allProcsIdle() {
+    @Override
+    public boolean allProcsIdle() {
         return npidle == gomaxprocs;
     }
 
-    boolean globalQueueEmpty() {
+    @Override
+    public boolean globalQueueEmpty() {
         return runq.isEmpty();
     }
 
-    void deadlockReported() {
-        deadlockReports.increment();
+    @Override
+    public void deadlockReported() {
+        events.deadlockReported();
     }
 
-    // ---- idle lists (under lock) ------------------------------------------------------------
+    @Override
+    public DeferredLog deferredLog() {
+        return deferredLog;
+    }
+
+    @Override
+    public void sysmonPass() {
+        telemetry.registerMBeanIfJmxStarted(); // JMX may have started since
+    }
+
+    // ---- idle lists (under lock): every change of pidle/npidle, midle/nmidle and P status ----
 
     /**
      * Puts {@code p} on the idle list. The caller holds {@code p} alone (its carrier giving it
@@ -774,7 +872,11 @@ public final class CarrierScheduler implements Executor {
      * idle list), so it acts as the ring's owner and clears its free slots: an idle P must not
      * keep the finished tasks that thieves took (see {@link LocalRunQueue#clearFreeSlots}).
      */
-    private void pidleput(Processor p) {
+    void pidleput(Processor p) {
+        assert Thread.holdsLock(lock);
+        if (p.status == Processor.IDLE) {
+            throw new IllegalStateException(p + " is idle already");
+        }
         p.runq.clearFreeSlots();
         p.status = Processor.IDLE;
         p.carrier = null;
@@ -783,9 +885,14 @@ public final class CarrierScheduler implements Executor {
         npidle = npidle + 1;
     }
 
-    private Processor pidleget() {
+    /** Go's {@code pidleget}: an idle P, now RUNNING, or null. */
+    Processor pidleget() {
+        assert Thread.holdsLock(lock);
         Processor p = pidle;
         if (p != null) {
+            if (p.status != Processor.IDLE || npidle <= 0) {
+                throw new IllegalStateException(p + " on the idle list is " + p.status + ", npidle " + npidle);
+            }
             pidle = p.nextIdle;
             p.nextIdle = null;
             p.status = Processor.RUNNING;
@@ -799,14 +906,43 @@ public final class CarrierScheduler implements Executor {
      * P set. Under lock, by the P's owner or, for an idle P, the lock holder.
      */
     private void killp(Processor p) {
+        assert Thread.holdsLock(lock);
         p.runq.drainTo(runq, true);
         p.runq.clearFreeSlots(); // drainTo nulls what it took, not what thieves took before
         p.status = Processor.DEAD;
         p.carrier = null;
     }
 
+    /** Go's {@code mput}: carrier {@code c}, without a P, joins the idle list. */
+    void mput(Carrier c) {
+        assert Thread.holdsLock(lock);
+        if (c.p != null || c.nextIdle != null || midle == c) {
+            throw new IllegalStateException(c.getName() + " goes idle holding " + c.p + " or on the idle list");
+        }
+        c.nextIdle = midle;
+        midle = c;
+        nmidle = nmidle + 1;
+        c.idleSince = System.nanoTime();
+    }
+
+    /** Go's {@code mget}: an idle carrier off the idle list, or null. */
+    Carrier mget() {
+        assert Thread.holdsLock(lock);
+        Carrier m = midle;
+        if (m != null) {
+            if (nmidle <= 0) {
+                throw new IllegalStateException("idle carrier " + m.getName() + " with nmidle " + nmidle);
+            }
+            midle = m.nextIdle;
+            m.nextIdle = null;
+            nmidle = nmidle - 1;
+        }
+        return m;
+    }
+
     /** Takes idle carrier {@code c} off the idle list; false if it is not on it. */
     private boolean midleremove(Carrier c) {
+        assert Thread.holdsLock(lock);
         Carrier prev = null;
         for (Carrier m = midle; m != null; prev = m, m = m.nextIdle) {
             if (m == c) {
@@ -816,14 +952,16 @@ public final class CarrierScheduler implements Executor {
                     prev.nextIdle = m.nextIdle;
                 }
                 m.nextIdle = null;
-                nmidle--;
+                nmidle = nmidle - 1;
                 return true;
             }
         }
         return false;
     }
 
+    /** A P that a resize removes leaves the idle list. */
     private void pidleremove(Processor p) {
+        assert Thread.holdsLock(lock);
         Processor prev = null;
         for (Processor q = pidle; q != null; prev = q, q = q.nextIdle) {
             if (q == p) {
@@ -842,8 +980,16 @@ public final class CarrierScheduler implements Executor {
 
     // ---- resize -----------------------------------------------------------------------------
 
+    @Override
     public int gomaxprocs() {
         return gomaxprocs;
+    }
+
+    /** A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler. */
+    @Override
+    public int resizeExplicitly(int n, String reason) {
+        sysmon.procsSetExplicitly();
+        return resize(n, reason);
     }
 
     /**
@@ -851,12 +997,7 @@ public final class CarrierScheduler implements Executor {
      * idle P dies at once and its queue moves to the global queue; a removed running P's queue is
      * moved too (as a thief would), and its carrier gives it up at its next schedule point.
      */
-    /** A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler. */
-    public int resizeExplicitly(int n, String reason) {
-        sysmon.procsSetExplicitly();
-        return resize(n, reason);
-    }
-
+    @Override
     public int resize(int n, String reason) {
         int prev;
         boolean pinned = VirtualThreads.acquirem(); // GoScheduler.gomaxprocs(n) and JMX may run on a virtual thread
@@ -865,12 +1006,8 @@ public final class CarrierScheduler implements Executor {
         } finally {
             VirtualThreads.releasem(pinned);
         }
-        if (prev == n) {
-            return prev;
-        }
-        log.debug("{}: gomaxprocs {} -> {} ({})", name, prev, n, reason);
-        if (FlightRecorder.isInitialized()) {
-            ResizeEvent.emit(name, prev, n, reason);
+        if (prev != n) {
+            events.resized(prev, n, reason);
         }
         return prev;
     }
@@ -918,6 +1055,7 @@ public final class CarrierScheduler implements Executor {
     }
 
     /** Go's scheddetail: a line per P and per carrier, racy snapshots. */
+    @Override
     public java.util.List<String> schedDetail() {
         java.util.List<String> lines = new java.util.ArrayList<>();
         int n = gomaxprocs;
@@ -943,45 +1081,10 @@ public final class CarrierScheduler implements Executor {
         return lines;
     }
 
-    // ---- JMX ----
-
-    /**
-     * Registers the MXBean if JMX is up and it isn't registered yet (creation, then sysmon once a
-     * second). Registration and unregistration lock {@code jmx}, so a scheduler that terminated
-     * is never registered again. Never on a carrier: the MBeanServer's own locks may be held by
-     * a virtual thread that waits for a carrier (see the class invariants). From a virtual
-     * thread it is not pinned either, for the same reason: a contended lock there unmounts it,
-     * which is harmless, since no carrier waits for these locks.
-     */
-    public void registerMBeanIfJmxStarted() {
-        if (mbean != null || terminated || !SchedulerMBean.jmxStarted()) {
-            return;
-        }
-        synchronized (jmx) {
-            if (mbean == null && !terminated) {
-                mbean = SchedulerMBean.register(jmx, name);
-            }
-        }
-    }
-
-    /**
-     * After termination, once: unregisters the MXBean. Never on a carrier or a virtual thread
-     * (see registerMBeanIfJmxStarted): {@link #tryTerminate} does it on a platform thread,
-     * else sysmon as it exits.
-     */
-    private void releaseMBean() {
-        if (jmx != null) {
-            synchronized (jmx) {
-                SchedulerMBean.unregister(mbean);
-                mbean = null;
-            }
-        }
-        mbeanReleased = true;
-    }
-
     // ---- shutdown ---------------------------------------------------------------------------
 
     /** Safe from any thread: a virtual thread (its own or another scheduler's) is pinned meanwhile. */
+    @Override
     public void shutdown() {
         shutdown = true;
         boolean pinned = VirtualThreads.acquirem();
@@ -992,20 +1095,24 @@ public final class CarrierScheduler implements Executor {
         }
     }
 
+    @Override
     public boolean isShutdown() {
         return shutdown;
     }
 
     /** Every goroutine ended after shutdown: carriers and sysmon stop on it (they may still be exiting). */
-    boolean isTerminated() {
+    @Override
+    public boolean isTerminated() {
         return terminated;
     }
 
     /** What {@link #awaitTermination} waits for: terminated, every carrier gone, the MXBean unregistered. */
+    @Override
     public boolean isFullyTerminated() {
         return terminationLatch.getCount() == 0;
     }
 
+    @Override
     public boolean awaitTermination(long nanos) throws InterruptedException {
         Thread self = Thread.currentThread();
         ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
@@ -1016,6 +1123,7 @@ public final class CarrierScheduler implements Executor {
         }
     }
 
+    @Override
     public void awaitTermination() throws InterruptedException {
         Thread self = Thread.currentThread();
         ParkedThreads.AWAITING_TERMINATION.add(self); // not a waker: it waits for our threads
@@ -1050,12 +1158,15 @@ public final class CarrierScheduler implements Executor {
             m = next;
         }
         if (!DeferredLog.mustDefer() || !sysmonStarted) {
-            releaseMBean(); // else sysmon, woken above, does it as it exits
+            // the MXBean's locks are never taken on a carrier or a virtual thread (see Telemetry):
+            // here on a platform thread, else sysmon, woken above, unregisters it as it exits
+            telemetry.releaseMBean();
         }
         finishTermination();
     }
 
-    void carrierExited(Carrier c) {
+    @Override
+    public void carrierExited(Carrier c) {
         log.debug("{}: carrier {} exits", name, c.getName());
         allm.remove(c);
         if (!c.retired) {
@@ -1066,29 +1177,32 @@ public final class CarrierScheduler implements Executor {
 
     /**
      * sysmon's last act, after termination: the MXBean is unregistered here when the scheduler
-     * ended on a carrier or a virtual thread (see {@link #releaseMBean}).
+     * ended on a carrier or a virtual thread (see {@link #tryTerminate}).
      */
-    void sysmonExited() {
+    @Override
+    public void sysmonExited() {
         deferredLog.drain();
-        if (!mbeanReleased) {
-            releaseMBean();
+        if (!telemetry.released()) {
+            telemetry.releaseMBean();
         }
         finishTermination();
     }
 
     /** Terminated, every carrier gone, the MXBean unregistered: {@link #awaitTermination} returns. Idempotent. */
     private void finishTermination() {
-        if (terminated && carriers.get() == 0 && mbeanReleased) {
+        if (terminated && carriers.get() == 0 && telemetry.released()) {
             terminationLatch.countDown();
         }
     }
 
     // ---- stats ------------------------------------------------------------------------------
 
+    @Override
     public long liveGoroutines() {
         return Math.max(0, live.sum());
     }
 
+    @Override
     public SchedulerStats stats() {
         int n = gomaxprocs;
         int[] local = new int[n];
@@ -1100,6 +1214,6 @@ public final class CarrierScheduler implements Executor {
             }
         }
         return new SchedulerStats(n, npidle, carriers.get(), nmspinning.get(), nmidle,
-                runq.size(), local, steals, liveGoroutines(), handoffs.sum(), deadlockReports.sum());
+                runq.size(), local, steals, liveGoroutines(), telemetry.handoffs(), telemetry.deadlockReports());
     }
 }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every field is sysmon's own, but the registry of schedulers, which any sysmon reads.
  */
-public final class DeadlockWatch {
+final class DeadlockWatch {
     private static final Logger log = LoggerFactory.getLogger(DeadlockWatch.class);
 
     /** Go reports at once (it knows every thread); weft waits a second of quiet to be sure. */
@@ -55,7 +55,33 @@ public final class DeadlockWatch {
     /** The longest wait between two looks of one quiet period that found a possible waker. */
     static final long MAX_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(32);
 
-    private final CarrierScheduler sched;
+    /** What the watch reads of a scheduler (its own, and every other live one): racy snapshots. */
+    interface View {
+        String name();
+
+        /** The JDK face: which virtual threads are this scheduler's. */
+        JdkScheduler jdk();
+
+        TimerQueue timers();
+
+        long liveGoroutines();
+
+        boolean allProcsIdle();
+
+        boolean globalQueueEmpty();
+
+        boolean isTerminated();
+
+        int gomaxprocs();
+
+        /** P {@code id}, below {@link #gomaxprocs}; null if never made. */
+        Processor processor(int id);
+
+        /** Counted once per report (JMX, stats). */
+        void deadlockReported();
+    }
+
+    private final View sched;
     private final SysmonSettings.DeadlockMode mode;
     private long lastProgress = -1;
     /** When the next look is due (System.nanoTime), in this quiet period. */
@@ -66,9 +92,9 @@ public final class DeadlockWatch {
     private boolean reported;
     private boolean unavailableLogged;
 
-    DeadlockWatch(CarrierScheduler sched) {
+    DeadlockWatch(View sched, SysmonSettings.DeadlockMode mode) {
         this.sched = sched;
-        this.mode = sched.settings.deadlock();
+        this.mode = mode;
     }
 
     /** One sysmon pass. */
@@ -106,14 +132,14 @@ public final class DeadlockWatch {
     /** Rule 1: this scheduler quiet, no weft timer pending, every other weft scheduler idle. */
     private boolean quiet() {
         return sched.liveGoroutines() > 0 && sched.allProcsIdle() && sched.globalQueueEmpty()
-                && sched.timers.pending() == 0 && Deadlocks.pendingTimers() == 0 && !sched.isTerminated()
+                && sched.timers().pending() == 0 && Deadlocks.pendingTimers() == 0 && !sched.isTerminated()
                 && otherSchedulersIdle();
     }
 
     /** Every other weft scheduler ({@link LiveSchedulers}): its Ps, queue and timers are wakers too. */
     private boolean otherSchedulersIdle() {
         return !LiveSchedulers.anyOther(sched,
-                other -> !other.allProcsIdle() || !other.globalQueueEmpty() || other.timers.pending() > 0);
+                other -> !other.allProcsIdle() || !other.globalQueueEmpty() || other.timers().pending() > 0);
     }
 
     /** Tasks run so far on every P: any change is progress. */
@@ -138,7 +164,7 @@ public final class DeadlockWatch {
         if (!ParkedThreads.available()) {
             if (!unavailableLogged) {
                 unavailableLogged = true;
-                log.info("{}: no deadlock detection: {}", sched.name, ParkedThreads.unavailableReason());
+                log.info("{}: no deadlock detection: {}", sched.name(), ParkedThreads.unavailableReason());
             }
             return false;
         }
@@ -149,7 +175,7 @@ public final class DeadlockWatch {
         Parked second = look(); // rule 4: a waker seen late may have woken a thread seen early
         if (second == null || !Set.copyOf(second.threads()).equals(Set.copyOf(first.threads()))
                 || progress() != lastProgress || !quiet()) {
-            log.debug("{}: no deadlock: it moved while we looked", sched.name);
+            log.debug("{}: no deadlock: it moved while we looked", sched.name());
             return false;
         }
         report(second.threads(), second.inChannels());
@@ -161,7 +187,7 @@ public final class DeadlockWatch {
         List<Thread> ours = new ArrayList<>();
         List<Thread> others = new ArrayList<>();
         for (Thread t : ParkedThreads.allVirtualThreads()) {
-            (ParkedThreads.schedulerOf(t) == sched.jdk ? ours : others).add(t);
+            (ParkedThreads.schedulerOf(t) == sched.jdk() ? ours : others).add(t);
         }
         // Rule 3 first: it looks at the few threads outside the scheduler, and a waker among them
         // (main in a sleep, a hook) spares classifying every one of ours, 10 us a stack.
@@ -174,7 +200,7 @@ public final class DeadlockWatch {
                 : ParkedThreads.outsideWaker(others, Set.of());
         if (waker != null) {
             log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
-                    sched.name, ours.size(), waker);
+                    sched.name(), ours.size(), waker);
             return null;
         }
         List<Thread> threads = new ArrayList<>();
@@ -191,7 +217,7 @@ public final class DeadlockWatch {
                     if (wait == ParkedThreads.Wait.OTHER && ParkedThreads.isJdkPoller(t)) {
                         continue; // the JDK's poller, started on weft: neither a waker nor deadlocked
                     }
-                    log.debug("{}: quiet, but no deadlock: {} is {}", sched.name, t, wait);
+                    log.debug("{}: quiet, but no deadlock: {} is {}", sched.name(), t, wait);
                     return null;
                 }
             }
@@ -203,7 +229,7 @@ public final class DeadlockWatch {
     }
 
     private void report(List<Thread> threads, List<Thread> inChannels) {
-        String message = DeadlockException.message(threads.size(), sched.name);
+        String message = DeadlockException.message(threads.size(), sched.name());
         StringBuilder sb = new StringBuilder(message);
         for (Thread t : threads) {
             sb.append("\n\n").append(t);
@@ -220,7 +246,7 @@ public final class DeadlockWatch {
             sb.append("\n\n-D").append(SysmonSettings.DEADLOCK_PROPERTY).append("=fail: failing the ")
                     .append(inChannels.size()).append(" blocked in weft channels with DeadlockException");
         }
-        log.error("{}: {}", sched.name, sb);
+        log.error("{}: {}", sched.name(), sb);
         // counted after the log (whoever watches the count sees the stacks logged first) and
         // before the threads fail (one that ends the program after its failure sees it counted)
         sched.deadlockReported();

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
  * count is logged with the next line written. Thread-safe: any number of producers, one
  * consumer (sysmon).
  */
-public final class DeferredLog {
+final class DeferredLog {
     static final int MAX_PENDING = 1024;
 
     private final Logger log;

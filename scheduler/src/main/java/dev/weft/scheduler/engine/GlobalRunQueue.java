@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task, then bumps {@code size}, then reads {@code nmspinning}; a spinner that stops spinning
  * decrements {@code nmspinning}, then reads {@code size}. One of them sees the other.
  */
-public final class GlobalRunQueue implements LocalRunQueue.Overflow {
+final class GlobalRunQueue implements LocalRunQueue.Overflow {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
 

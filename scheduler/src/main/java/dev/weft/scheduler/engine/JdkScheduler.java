@@ -53,7 +53,7 @@ public final class JdkScheduler extends ForkJoinPool {
     /** The face weft's agent made the JDK's default scheduler, or null without the agent. */
     private static volatile JdkScheduler jdkDefault;
 
-    private volatile CarrierScheduler sched;
+    private volatile Engine sched;
     /** Tasks submitted before the engine was bound (the JDK default only; else never used). */
     private final ConcurrentLinkedQueue<Runnable> early = new ConcurrentLinkedQueue<>();
     /** Whether a {@code weft-start} thread is building (or has built) the engine. */
@@ -65,7 +65,7 @@ public final class JdkScheduler extends ForkJoinPool {
     private final Runnable startEngine;
 
     /** The face of an engine that exists. */
-    JdkScheduler(CarrierScheduler sched) {
+    JdkScheduler(Engine sched) {
         super(1);
         this.sched = sched;
         this.startEngine = null;
@@ -106,11 +106,11 @@ public final class JdkScheduler extends ForkJoinPool {
     }
 
     /** Gives this face its engine, once, and runs what was submitted before. */
-    public void bind(CarrierScheduler engine) {
-        CarrierScheduler s = sched;
+    void bind(Engine engine) {
+        Engine s = sched;
         if (s != null) {
             if (s != engine) {
-                throw new IllegalStateException("JdkScheduler bound twice: " + s.name + ", " + engine.name);
+                throw new IllegalStateException("JdkScheduler bound twice: " + s.name() + ", " + engine.name());
             }
             return;
         }
@@ -118,10 +118,10 @@ public final class JdkScheduler extends ForkJoinPool {
         drainEarly(engine);
     }
 
-    /** Every start, unpark and yield of a virtual thread: {@link CarrierScheduler#execute}. */
+    /** Every start, unpark and yield of a virtual thread: {@link Engine#execute}. */
     @Override
     public void execute(Runnable task) {
-        CarrierScheduler s = sched;
+        Engine s = sched;
         if (s != null) {
             s.execute(task);
         } else {
@@ -139,7 +139,7 @@ public final class JdkScheduler extends ForkJoinPool {
                 Thread.ofPlatform().daemon(true).name("weft-start").start(this::startGlobal);
             }
         }
-        CarrierScheduler s = sched;
+        Engine s = sched;
         if (s != null) {
             drainEarly(s);
         }
@@ -156,7 +156,7 @@ public final class JdkScheduler extends ForkJoinPool {
         }
     }
 
-    private void drainEarly(CarrierScheduler engine) {
+    private void drainEarly(Engine engine) {
         Runnable t;
         while ((t = early.poll()) != null) {
             engine.execute(t);
@@ -164,8 +164,8 @@ public final class JdkScheduler extends ForkJoinPool {
     }
 
     /** The engine for a call that may wait for it to be built (not {@link #execute}). */
-    private CarrierScheduler engine() {
-        CarrierScheduler s = sched;
+    private Engine engine() {
+        Engine s = sched;
         if (s == null) {
             GoScheduler.global(); // binds this face, when it is the JDK default's (the agent)
             s = sched;
@@ -179,7 +179,7 @@ public final class JdkScheduler extends ForkJoinPool {
     /** The timer of a timed park: {@link TimerQueue#schedule}. */
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        return engine().timers.schedule(command, unit.toNanos(delay));
+        return engine().timers().schedule(command, unit.toNanos(delay));
     }
 
     /** Called by the JDK only on its own carrier threads; here for completeness. */
@@ -274,28 +274,28 @@ public final class JdkScheduler extends ForkJoinPool {
 
     @Override
     public boolean isShutdown() {
-        CarrierScheduler s = sched;
-        return s != null && s.owner != null && s.owner.isShutdown();
+        Engine s = sched;
+        return s != null && s.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        CarrierScheduler s = sched;
-        return s != null && s.owner != null && s.owner.isTerminated();
+        Engine s = sched;
+        return s != null && s.isFullyTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return engine().owner.awaitTermination(java.time.Duration.ofNanos(unit.toNanos(timeout)));
+        return engine().awaitTermination(unit.toNanos(timeout));
     }
 
     /** What {@code jcmd <pid> Thread.vthread_scheduler} prints: the name and Go's schedtrace line. */
     @Override
     public String toString() {
-        CarrierScheduler s = sched;
+        Engine s = sched;
         if (s == null) {
             return "GoScheduler weft-global (not started: no virtual thread has run yet)";
         }
-        return "GoScheduler " + s.name + " " + s.stats().schedtrace();
+        return "GoScheduler " + s.name() + " " + s.stats().schedtrace();
     }
 }

@@ -19,7 +19,7 @@ import java.util.WeakHashMap;
  * not override it.
  *
  * <p>Thread-safety: one monitor, held for a few instructions, never by carriers (only by
- * {@code GoScheduler}'s constructor, sysmon's deadlock watch and callers of {@link Goroutines}).
+ * an engine's start, sysmon's deadlock watch and callers of {@link Goroutines}).
  */
 public final class LiveSchedulers {
     private static final Set<CarrierScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
@@ -27,20 +27,20 @@ public final class LiveSchedulers {
     private LiveSchedulers() {
     }
 
-    /** Called once, at the end of {@code GoScheduler}'s constructor. */
-    public static void register(CarrierScheduler s) {
+    /** Called once, as the engine starts. */
+    static void register(CarrierScheduler s) {
         synchronized (LIVE) {
             LIVE.add(s);
         }
     }
 
     /** The schedulers registered and not yet collected, terminated ones left out. A snapshot. */
-    public static List<CarrierScheduler> live() {
-        List<CarrierScheduler> all;
+    public static List<Engine> live() {
+        List<Engine> all;
         synchronized (LIVE) {
             all = new ArrayList<>(LIVE);
         }
-        all.removeIf(CarrierScheduler::isTerminated); // no thread can start on them again
+        all.removeIf(e -> ((CarrierScheduler) e).isTerminated()); // no thread can start on them again
         return all;
     }
 
@@ -49,7 +49,7 @@ public final class LiveSchedulers {
      * {@code test}: for {@link DeadlockWatch}, whose wakers include every other weft scheduler.
      * Allocates nothing; {@code test} runs under the registry's monitor, so it must be short.
      */
-    static boolean anyOther(CarrierScheduler self, java.util.function.Predicate<CarrierScheduler> test) {
+    static boolean anyOther(DeadlockWatch.View self, java.util.function.Predicate<DeadlockWatch.View> test) {
         synchronized (LIVE) {
             for (CarrierScheduler other : LIVE) {
                 if (other != self && !other.isTerminated() && test.test(other)) {
@@ -60,12 +60,11 @@ public final class LiveSchedulers {
         return false;
     }
 
-    /** Entries not yet collected, terminated ones included (tests). */
     /** Whether {@code t} is the sysmon thread of a registered scheduler, terminated or not (by identity). */
     static boolean isSysmon(Thread t) {
         synchronized (LIVE) {
             for (CarrierScheduler s : LIVE) {
-                if (s.sysmon.thread() == t) {
+                if (s.sysmon().thread() == t) {
                     return true;
                 }
             }
@@ -73,6 +72,7 @@ public final class LiveSchedulers {
         return false;
     }
 
+    /** Entries not yet collected, terminated ones included (tests). */
     public static int size() {
         synchronized (LIVE) {
             return LIVE.size();

@@ -2,6 +2,7 @@ package dev.weft.scheduler.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  *       the owner overwrote meanwhile is always followed by a failing CAS, so it is discarded.</li>
  *   <li>{@code tail - head} is in {@code [0, CAPACITY]} for the owner; a thief may see a larger
  *       value from an inconsistent pair of reads and retries.</li>
- *   <li>{@code runnext} is set by the owner only (CAS loop) and cleared by the owner or a thief by
- *       CAS: a task in {@code runnext} is taken exactly once. {@code handoffs} counts the
+ *   <li>{@code runnext} is set by the owner only (one {@code getAndSet}) and cleared by the owner
+ *       or a thief by CAS: a task in {@code runnext} is taken exactly once. {@code handoffs} counts the
  *       owner's puts there; it only steers whether a thief tries, never who wins.</li>
  *   <li>Only the owner writes a ring slot: it fills slots at the tail, and nulls a slot after
  *       its own successful pop or batch move. A thief never writes the victim's ring (not even
@@ -43,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  *       overwritten slot. It never dereferences a slot before its CAS succeeded.</li>
  * </ul>
  */
-public final class LocalRunQueue {
+final class LocalRunQueue {
     /**
      * Ring size, Go's {@code len(p.runq)}: large enough that a P rarely overflows to the global
      * queue, small enough that stealing half of it is a short copy.
@@ -184,25 +185,64 @@ public final class LocalRunQueue {
         return 1;
     }
 
-    /** Number of tasks the last {@link #get()} returned from {@code runnext} (1) or the ring (0). */
-    boolean lastFromRunnext;
+    /**
+     * Go's forcePreemptNS: a runnext chain (G hands off to G on one P) inherits one time slice
+     * of 10 ms; after that, while other tasks wait, the chain's next G goes to the global queue.
+     */
+    static final long TIME_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** No time slice measured yet: see {@link #get}. */
+    private static final long NO_SLICE = Long.MIN_VALUE;
+
+    /** When the current runnext chain's time slice began (System.nanoTime), or NO_SLICE. Owner only. */
+    private long sliceStart = NO_SLICE;
+    /** Whether the task {@link #get} returned last came from {@code runnext}. Owner only. */
+    private boolean tookRunnext;
 
     /**
-     * Go's {@code runqget}: {@code runnext} first, then the head of the ring. Sets
-     * {@link #lastFromRunnext} (Go's {@code inheritTime}). Owner only.
+     * Go's {@code runqget}, the pop of the carrier that owns this queue: {@code runnext} first,
+     * then the head of the ring; {@link #tookRunnext} tells which (Go's {@code inheritTime}).
+     * The time slice of a runnext chain is explicit because Java can't preempt: while other
+     * tasks wait (this ring or {@code global}), a chain of runnext hand-offs may run for
+     * {@link #TIME_SLICE_NANOS}; then its next task goes to {@code global} (Go's preemption)
+     * and the ring's head runs. The clock is read only while others wait. Owner only.
      */
-    Runnable get() {
-        Runnable next = (Runnable) RUNNEXT.getOpaque(this);
-        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
-            lastFromRunnext = true;
-            return next;
+    Runnable get(GlobalRunQueue global) {
+        Runnable next = peekRunnext();
+        if (next != null) {
+            if (ringNonEmpty() || !global.isEmpty()) {
+                long now = System.nanoTime();
+                if (sliceStart == NO_SLICE) {
+                    sliceStart = now;
+                } else if (now - sliceStart > TIME_SLICE_NANOS) {
+                    sliceStart = NO_SLICE;
+                    if (takeRunnext(next)) {
+                        global.put(next); // Go's preemption: the G goes to the global queue
+                    }
+                    tookRunnext = false;
+                    return pollRing();
+                }
+            }
+            if (takeRunnext(next)) {
+                tookRunnext = true;
+                return next;
+            }
         }
-        lastFromRunnext = false;
+        tookRunnext = false;
         return pollRing();
     }
 
+    /** Whether the last {@link #get} returned {@code runnext}: the task inherits the time slice. Owner only. */
+    boolean tookRunnext() {
+        return tookRunnext;
+    }
+
+    /** A task that did not inherit the time slice runs: the next runnext chain starts afresh. Owner only. */
+    void newSlice() {
+        sliceStart = NO_SLICE;
+    }
+
     /** The head of the ring, skipping {@code runnext}. Owner only. */
-    Runnable pollRing() {
+    private Runnable pollRing() {
         for (;;) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);

@@ -9,13 +9,14 @@ package dev.weft.scheduler.engine;
  *   <li>{@code status}, {@code nextIdle} and {@code carrier}: only under the scheduler lock
  *       ({@link CarrierScheduler#lock}). A P is IDLE exactly while it is on the idle list, RUNNING
  *       while one carrier holds it, DEAD while its id is at or above {@code gomaxprocs}.</li>
- *   <li>{@code schedtick}, {@code sliceStart}, {@code runtick}: only by the carrier holding the
- *       P; sysmon reads {@code runtick} racily (opaque) to see whether the P makes progress.</li>
- *   <li>{@code steals}: only by the carrier holding the P (opaque writes), read racily for stats.</li>
+ *   <li>{@code schedtick}, {@code runtick}: only by the carrier holding the P; sysmon reads
+ *       {@code runtick} racily (opaque) to see whether the P makes progress.</li>
+ *   <li>{@code steals}: written only by the carrier holding the P (a volatile read-modify-write,
+ *       not atomic, which needs no more with one writer), read racily for stats.</li>
  *   <li>{@link #runq}: see {@link LocalRunQueue}; its owner is the holder of this P.</li>
  * </ul>
  */
-public final class Processor {
+final class Processor {
     /** sysmon's opaque read of {@link #runtick}. */
     static final java.lang.invoke.VarHandle RUNTICK;
 
@@ -31,9 +32,6 @@ public final class Processor {
     static final int RUNNING = 1;
     static final int DEAD = 2;
 
-    /** No time slice measured yet: see {@link CarrierScheduler#runqget}. */
-    static final long NO_SLICE = Long.MIN_VALUE;
-
     final int id;
     final LocalRunQueue runq = new LocalRunQueue();
 
@@ -46,7 +44,6 @@ public final class Processor {
     int schedtick;
     /** +1 per task run on this P, runnext chains included: what sysmon watches (Go's sysmontick). */
     int runtick;
-    long sliceStart = NO_SLICE;
 
     volatile long steals;
 

@@ -2,6 +2,7 @@ package dev.weft.scheduler.engine;
 
 import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.GoSchedulerMXBean;
+import dev.weft.scheduler.SchedulerStats;
 import java.lang.management.ManagementFactory;
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
@@ -30,18 +31,34 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
     /** Characters that ObjectName does not allow in an unquoted value. */
     private static final String NEEDS_QUOTING = ",=:\"*?\n";
 
-    private final GoScheduler scheduler;
+    /**
+     * What the MXBean reads of a scheduler: its engine ({@link Engine} extends it), or anything
+     * else that answers the same (tests). Safe from any thread.
+     */
+    public interface View {
+        /** The scheduler's name. */
+        String name();
+
+        /** Its current gomaxprocs, 1 to {@value GoScheduler#MAX_GOMAXPROCS}. */
+        int gomaxprocs();
+
+        /** A racy snapshot of its state, as {@link GoScheduler#stats()}. */
+        SchedulerStats stats();
+    }
+
+    private final View scheduler;
     /** Applies a JMX write and returns the previous size: the integrator's hook to tell JMX resizes apart. */
     private final IntUnaryOperator setGomaxprocs;
 
     /**
      * An MBean whose {@code Gomaxprocs} writes go through {@code setGomaxprocs}.
      *
-     * @param scheduler     the scheduler read by every getter
+     * @param scheduler     what every getter reads
      * @param setGomaxprocs applies a checked new size (1 to {@value GoScheduler#MAX_GOMAXPROCS})
      *                      and returns the previous one; called only for JMX writes
+     * @throws NullPointerException if either is null
      */
-    public SchedulerMBean(GoScheduler scheduler, IntUnaryOperator setGomaxprocs) {
+    public SchedulerMBean(View scheduler, IntUnaryOperator setGomaxprocs) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.setGomaxprocs = Objects.requireNonNull(setGomaxprocs, "setGomaxprocs");
     }

@@ -5,7 +5,7 @@ package dev.weft.scheduler.engine;
  * start with a random stride coprime to {@code count}, so that thieves spread over victims
  * instead of all hitting P0 first. Immutable; replaced on resize.
  */
-public final class StealOrder {
+final class StealOrder {
     private final int count;
     private final int[] coprimes;
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a re-check after) and read by {@link #wake}; {@code explicitProcs} is set once, by whoever
  * sizes the scheduler by hand.
  */
-public final class Sysmon implements Runnable {
+final class Sysmon implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sysmon.class);
     private static final Logger trace = LoggerFactory.getLogger("dev.weft.scheduler.schedtrace");
 
@@ -64,7 +64,34 @@ public final class Sysmon implements Runnable {
         static final boolean SUPPORTED = THREADS.isThreadCpuTimeSupported();
     }
 
-    private final CarrierScheduler sched;
+    /**
+     * What sysmon reads of its scheduler, and the few things it does to it (retake a P, resize,
+     * look for JMX, finish termination): implemented by {@link CarrierScheduler}. Every method
+     * is safe from sysmon's thread; the reads are racy snapshots.
+     */
+    interface View extends DeadlockWatch.View {
+        /** Go's {@code retake} of P {@code p}, stuck at run tick {@code runtick}: see {@link CarrierScheduler}. */
+        boolean retake(Processor p, int runtick, long blockedNanos);
+
+        /** Go's {@code procresize} to {@code n} Ps; returns the previous size. */
+        int resize(int n, String reason);
+
+        dev.weft.scheduler.SchedulerStats stats();
+
+        /** Go's scheddetail lines. */
+        java.util.List<String> schedDetail();
+
+        /** What carriers and pinned virtual threads logged: sysmon writes it. */
+        DeferredLog deferredLog();
+
+        /** Once a second: what sysmon does for the outside (register the MXBean once JMX is up). */
+        void sysmonPass();
+
+        /** sysmon's last act, after termination. */
+        void sysmonExited();
+    }
+
+    private final View sched;
     private final SysmonSettings settings;
     private final IntSupplier cpuLimit;
     private final Thread thread;
@@ -99,12 +126,12 @@ public final class Sysmon implements Runnable {
         ThreadStates.Stat stat;
     }
 
-    Sysmon(CarrierScheduler sched, IntSupplier cpuLimit) {
+    Sysmon(View sched, SysmonSettings settings, IntSupplier cpuLimit) {
         this.sched = sched;
-        this.settings = sched.settings;
+        this.settings = settings;
         this.cpuLimit = cpuLimit;
-        this.deadlocks = new DeadlockWatch(sched);
-        this.thread = new Thread(null, this, sched.name + "-sysmon", 0, false);
+        this.deadlocks = new DeadlockWatch(sched, settings.deadlock());
+        this.thread = new Thread(null, this, sched.name() + "-sysmon", 0, false);
         this.thread.setDaemon(true);
         this.explicitProcs = cpuLimit == null;
     }
@@ -118,11 +145,11 @@ public final class Sysmon implements Runnable {
     }
 
     /** gomaxprocs was set by hand (API, JMX): the CPU limit no longer decides it. */
-    public void procsSetExplicitly() {
+    void procsSetExplicitly() {
         explicitProcs = true;
     }
 
-    public boolean followsCpuLimit() {
+    boolean followsCpuLimit() {
         return !explicitProcs;
     }
 
@@ -133,7 +160,7 @@ public final class Sysmon implements Runnable {
         }
     }
 
-    public Thread thread() {
+    Thread thread() {
         return thread;
     }
 
@@ -152,11 +179,11 @@ public final class Sysmon implements Runnable {
                 if (!explicitProcs) {
                     recheckCpuLimit();
                 }
-                sched.registerMBeanIfJmxStarted(); // JMX may have started since
+                sched.sysmonPass(); // JMX may have started since
                 nextCpuCheck = now + CPU_LIMIT_PERIOD_NANOS;
             }
             deadlocks.check(now);
-            sched.deferredLog.drain();
+            sched.deferredLog().drain();
             if (acted) {
                 idle = 0;
                 delay = MIN_DELAY_NANOS;
@@ -267,7 +294,7 @@ public final class Sysmon implements Runnable {
                     && workWaits(p) && sched.retake(p, tick, stuck)) {
                 if (log.isDebugEnabled()) {
                     log.debug("{}: P{} of {} stuck {} us: {} us of CPU in the last {} us, thread state {} then {}"
-                                    + " (0 R, 1 S/D, 2 unknown)", sched.name, i, c.getName(), stuck / 1000,
+                                    + " (0 R, 1 S/D, 2 unknown)", sched.name(), i, c.getName(), stuck / 1000,
                             cpuBefore < 0 || w.cpuAt < 0 ? -1 : (w.cpuAt - cpuBefore) / 1000, window / 1000,
                             stateBefore, w.stateAt);
                 }
@@ -283,7 +310,7 @@ public final class Sysmon implements Runnable {
      * {@code windowNanos}: CPU time {@code cpuBefore} to {@code cpuAfter} (-1: no CPU clock, so
      * it doesn't count), thread state at either end.
      */
-    public static boolean isBlocked(long cpuBefore, long cpuAfter, long windowNanos, int stateBefore, int stateAfter) {
+    static boolean isBlocked(long cpuBefore, long cpuAfter, long windowNanos, int stateBefore, int stateAfter) {
         if (stateBefore == ThreadStates.RUNNABLE || stateAfter == ThreadStates.RUNNABLE) {
             return false; // running, or starved of CPU: not blocked
         }
@@ -355,7 +382,7 @@ public final class Sysmon implements Runnable {
         try {
             n = Math.clamp(cpuLimit.getAsInt(), 1, DefaultGomaxprocs.MAX);
         } catch (RuntimeException e) {
-            log.debug("{}: CPU limit not readable, keeping gomaxprocs={}", sched.name, sched.gomaxprocs(), e);
+            log.debug("{}: CPU limit not readable, keeping gomaxprocs={}", sched.name(), sched.gomaxprocs(), e);
             return;
         }
         if (n == lastCpuLimit) {
@@ -367,7 +394,7 @@ public final class Sysmon implements Runnable {
         }
         int prev = sched.resize(n, "cpu-limit");
         if (prev != n) {
-            log.info("{}: CPU limit changed, gomaxprocs {} -> {}", sched.name, prev, n);
+            log.info("{}: CPU limit changed, gomaxprocs {} -> {}", sched.name(), prev, n);
         }
     }
 }

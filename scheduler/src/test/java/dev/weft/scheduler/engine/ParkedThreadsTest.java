@@ -181,11 +181,11 @@ class ParkedThreadsTest {
 
                 Set<Thread> expected = new HashSet<>(List.of(juc, timed, io, weft, busy, child));
                 expected.addAll(pooled);
-                List<Thread> listed = ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk);
+                List<Thread> listed = ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk());
                 assertEquals(expected.size(), listed.size(), "no duplicates: " + listed);
                 assertEquals(expected, new HashSet<>(listed));
                 assertEquals(Set.copyOf(foreign.subList(0, 1)),
-                        Set.copyOf(ParkedThreads.virtualThreadsOf(TestAccess.engine(other).jdk)));
+                        Set.copyOf(ParkedThreads.virtualThreadsOf(TestAccess.engine(other).jdk())));
 
                 assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(juc));
                 assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(child));
@@ -213,7 +213,7 @@ class ParkedThreadsTest {
             for (Thread t : List.of(juc, timed, io, weft, busy, child, foreign.get(0), foreign.get(1))) {
                 assertTrue(t.join(Duration.ofSeconds(10)), t + " did not end");
             }
-            assertEquals(List.of(), ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk));
+            assertEquals(List.of(), ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk()));
           } finally {
             // whatever failed, release everything so that the schedulers' close() returns
             latch.countDown();

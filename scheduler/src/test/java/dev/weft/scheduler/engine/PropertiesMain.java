@@ -14,12 +14,12 @@ public final class PropertiesMain {
 
     public static void main(String[] args) {
         try (GoScheduler s = GoScheduler.create()) {
-            System.out.println("create: gomaxprocs=" + s.gomaxprocs() + " " + TestAccess.engine(s).settings);
+            System.out.println("create: gomaxprocs=" + s.gomaxprocs() + " " + ((CarrierScheduler) TestAccess.engine(s)).settings);
         } catch (IllegalStateException e) {
             System.out.println("create threw: " + e.getMessage());
         }
         try (GoScheduler s = GoScheduler.create(1)) {
-            System.out.println("create(1): " + TestAccess.engine(s).settings);
+            System.out.println("create(1): " + ((CarrierScheduler) TestAccess.engine(s)).settings);
         } catch (IllegalStateException e) {
             System.out.println("create(1) threw: " + e.getMessage());
         }

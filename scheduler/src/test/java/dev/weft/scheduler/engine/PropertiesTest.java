@@ -46,8 +46,8 @@ class PropertiesTest {
                 .keepAlive(Duration.ofMillis(500)).maxThreads(3).deadlockMode(DeadlockMode.OFF)
                 .schedtrace(Duration.ofSeconds(2)).scheddetail(true).build()) {
             assertEquals(new SysmonSettings(0, 3, 2000, true, SysmonSettings.DeadlockMode.OFF, 500_000_000),
-                    TestAccess.engine(s).settings);
-            assertEquals(3, TestAccess.engine(s).maxThreads);
+                    ((CarrierScheduler) TestAccess.engine(s)).settings);
+            assertEquals(3, ((CarrierScheduler) TestAccess.engine(s)).maxThreads);
         }
     }
 }

@@ -43,10 +43,10 @@ class TimedParkTest {
             });
             assertTrue(t.join(Duration.ofSeconds(10)));
             assertTrue(elapsed[0] >= TimeUnit.MILLISECONDS.toNanos(30), "slept only " + elapsed[0] + " ns");
-            Thread timers = TestAccess.engine(s).timers.thread();
+            Thread timers = ((CarrierScheduler) TestAccess.engine(s)).timers().thread();
             assertEquals(s.name() + "-timers", timers.getName());
             assertTrue(timers.isDaemon());
-            assertEquals(0, TestAccess.engine(s).timers.pending());
+            assertEquals(0, ((CarrierScheduler) TestAccess.engine(s)).timers().pending());
         }
     }
 
@@ -63,7 +63,7 @@ class TimedParkTest {
             while (!t.join(Duration.ofMillis(10))) {
                 LockSupport.unpark(t);
             }
-            assertEquals(0, TestAccess.engine(s).timers.pending(), "the 60 s timer was not cancelled");
+            assertEquals(0, ((CarrierScheduler) TestAccess.engine(s)).timers().pending(), "the 60 s timer was not cancelled");
         }
     }
 
@@ -150,11 +150,11 @@ class TimedParkTest {
     void theTimerThreadEndsWithTheScheduler() throws Exception {
         GoScheduler s = GoScheduler.create(1);
         s.go(() -> LockSupport.parkNanos(1_000_000)).join();
-        Thread timers = TestAccess.engine(s).timers.thread();
+        Thread timers = ((CarrierScheduler) TestAccess.engine(s)).timers().thread();
         s.close();
         assertTrue(timers.join(Duration.ofSeconds(10)), "the timer thread outlived its scheduler");
         RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
-                () -> TestAccess.engine(s).timers.schedule(() -> { }, 1));
+                () -> ((CarrierScheduler) TestAccess.engine(s)).timers().schedule(() -> { }, 1));
         assertTrue(e.getMessage().contains(s.name()), e.getMessage());
     }
 

@@ -139,7 +139,7 @@ class WaitReasonTest {
                     () -> closer.getState() == Thread.State.WAITING && ParkedThreads.AWAITING_TERMINATION.contains(closer));
             assertFalse(ParkedThreads.platformThreadCanWake(closer, Thread.State.WAITING, closer.getStackTrace()));
             assertFalse(ParkedThreads.platformThreadCanWake(closer, Thread.State.RUNNABLE, closer.getStackTrace()));
-            Thread sysmon = TestAccess.engine(s).sysmon.thread();
+            Thread sysmon = EngineAccess.sysmonThread(TestAccess.engine(s));
             assertFalse(ParkedThreads.platformThreadCanWake(sysmon, Thread.State.RUNNABLE, sysmon.getStackTrace()));
         } finally {
             release(release, goroutine);

@@ -298,7 +298,7 @@ class WorkStealingTest {
     RunOnce once = new RunOnce(n);
     CountDownLatch allRan = new CountDownLatch(n);
     try (GoScheduler s = GoScheduler.create(2)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       CyclicBarrier go = new CyclicBarrier(threads);
       List<Thread> submitters = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -331,7 +331,7 @@ class WorkStealingTest {
   @Test
   void aTaskOnACarrierPutsWhatItSubmitsInRunnextKickingTheOldRunnextToTheTail() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       List<String> order = new CopyOnWriteArrayList<>();
       CountDownLatch done = new CountDownLatch(4);
       engine.execute(() -> {
@@ -351,7 +351,7 @@ class WorkStealingTest {
   @Test
   void aTaskResubmittingItselfGoesBehindWhatItSubmitted() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       List<String> order = new CopyOnWriteArrayList<>();
       CountDownLatch done = new CountDownLatch(1);
       Runnable[] self = new Runnable[1];
@@ -378,7 +378,7 @@ class WorkStealingTest {
     RunOnce once = new RunOnce(n);
     CountDownLatch allRan = new CountDownLatch(n);
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       AtomicReference<SchedulerStats> seen = new AtomicReference<>();
       engine.execute(() -> {
         for (int i = 0; i < n; i++) {
@@ -403,7 +403,7 @@ class WorkStealingTest {
   @Test
   void plainTasksFromACarrierRunOnThatCarrier() throws Exception {
     try (GoScheduler s = GoScheduler.create(1)) {
-      CarrierScheduler engine = TestAccess.engine(s);
+      CarrierScheduler engine = (CarrierScheduler) TestAccess.engine(s);
       AtomicReference<Thread> outer = new AtomicReference<>();
       AtomicReference<Thread> inner = new AtomicReference<>();
       CountDownLatch done = new CountDownLatch(1);

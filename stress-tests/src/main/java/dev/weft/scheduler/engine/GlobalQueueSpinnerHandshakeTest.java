@@ -21,7 +21,7 @@ import static dev.weft.scheduler.engine.StressSupport.MARKERS;
  * <p>Kept by {@code GlobalRunQueue#put} (link, then {@code size.incrementAndGet()}, a
  * sequentially consistent RMW) and {@code GlobalRunQueue#isEmpty} (reads {@code size}), used
  * as {@code CarrierScheduler#execute} then {@code #wakep}, against
- * {@code CarrierScheduler#findRunnable}'s {@code nmspinning.decrementAndGet()} then
+ * {@code CarrierScheduler#findRunnable}'s {@code stopSpinning} (a {@code decrementAndGet}) then
  * {@code #workAnywhere}. The test runs that exact sequence on the real {@code GlobalRunQueue},
  * with an {@code AtomicInteger} standing for {@code CarrierScheduler.nmspinning}.
  *

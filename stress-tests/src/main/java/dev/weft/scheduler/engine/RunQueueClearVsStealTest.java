@@ -30,6 +30,8 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 @State
 public class RunQueueClearVsStealTest {
     final LocalRunQueue victim = new LocalRunQueue();
+    /** Where the owner's pop sends a runnext whose time slice ran out (none here: no runnext). */
+    final GlobalRunQueue global = new GlobalRunQueue();
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     final Runnable[] popped = new Runnable[4];
     Runnable stolen;
@@ -43,7 +45,7 @@ public class RunQueueClearVsStealTest {
     @Actor
     public void owner(IIII_Result r) {
         int n = 0;
-        for (Runnable t; (t = victim.pollRing()) != null; ) {
+        for (Runnable t; (t = victim.get(global)) != null; ) {
             popped[n++] = t;
         }
         victim.clearFreeSlots(); // giving the P up
@@ -68,6 +70,7 @@ public class RunQueueClearVsStealTest {
         tally.add(stolen);
         int leftWithVictim = tally.drain(victim);
         tally.drain(thiefQueue); // counted in r2 already
+        tally.drain(global); // empty: no runnext to preempt
         boolean nullTaken = stolen == null && r.r2 != 0;
         r.r3 = tally.exactlyOnce(5) && !nullTaken && r.r1 + r.r2 + leftWithVictim == 5 ? 1 : 0;
         r.r4 = held == (thiefTook5 ? 1 : 0) ? 1 : 0;

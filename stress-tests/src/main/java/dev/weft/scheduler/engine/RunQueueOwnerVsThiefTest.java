@@ -18,7 +18,7 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * The thief saw between 3 and 5 tasks, so it takes 2 or 3.
  *
  * <p>Kept by {@code LocalRunQueue}: {@code put} publishes a slot with a release store of
- * {@code tail}; {@code pollRing} (owner) and {@code grab} (thief, via {@code stealFrom}) claim
+ * {@code tail}; {@code get} (owner: the production pop, {@code findRunnable}'s) and {@code grab} (thief, via {@code stealFrom}) claim
  * slots with a CAS on {@code head} after reading them, so a task read by a loser of the CAS is
  * discarded; {@code grab} takes {@code n - n/2}.
  *
@@ -31,6 +31,8 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 @State
 public class RunQueueOwnerVsThiefTest {
     final LocalRunQueue victim = new LocalRunQueue();
+    /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
+    final GlobalRunQueue global = new GlobalRunQueue();
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     Runnable popped1, popped2, stolen;
 
@@ -43,8 +45,8 @@ public class RunQueueOwnerVsThiefTest {
     @Actor
     public void owner(III_Result r) {
         victim.put(MARKERS[5], false, NO_OVERFLOW);
-        popped1 = victim.get();
-        popped2 = victim.get();
+        popped1 = victim.get(global);
+        popped2 = victim.get(global);
         r.r1 = StressSupport.id(popped1) * 10 + StressSupport.id(popped2);
     }
 
@@ -61,6 +63,7 @@ public class RunQueueOwnerVsThiefTest {
         tally.add(popped2);
         tally.add(stolen);
         tally.drain(victim);
+        tally.drain(global);
         tally.drain(thiefQueue);
         r.r3 = tally.exactlyOnce(5) ? 1 : 0;
     }

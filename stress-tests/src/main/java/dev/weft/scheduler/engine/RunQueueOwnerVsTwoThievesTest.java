@@ -18,7 +18,7 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * to 10 tasks before the first steal (it takes 4 or 5) and 3 to 6 before the second (2 or 3).
  *
  * <p>Kept by {@code LocalRunQueue}: {@code tail} is written by the owner only (release);
- * {@code head} moves only by a successful CAS (owner {@code pollRing}, thief {@code grab}), so
+ * {@code head} moves only by a successful CAS (owner {@code get}, the production pop; thief {@code grab}), so
  * of two thieves that read the same slots only one claims them; {@code grab} takes
  * {@code n - n/2} of a consistent {@code (head, tail)} pair.
  *
@@ -33,6 +33,8 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 @State
 public class RunQueueOwnerVsTwoThievesTest {
     final LocalRunQueue victim = new LocalRunQueue();
+    /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
+    final GlobalRunQueue global = new GlobalRunQueue();
     final LocalRunQueue queue1 = new LocalRunQueue();
     final LocalRunQueue queue2 = new LocalRunQueue();
     Runnable popped1, popped2, stolen1, stolen2;
@@ -47,8 +49,8 @@ public class RunQueueOwnerVsTwoThievesTest {
     public void owner() {
         victim.put(MARKERS[9], false, NO_OVERFLOW);
         victim.put(MARKERS[10], false, NO_OVERFLOW);
-        popped1 = victim.get();
-        popped2 = victim.get();
+        popped1 = victim.get(global);
+        popped2 = victim.get(global);
     }
 
     @Actor
@@ -71,6 +73,7 @@ public class RunQueueOwnerVsTwoThievesTest {
         tally.add(stolen1);
         tally.add(stolen2);
         tally.drain(victim);
+        tally.drain(global);
         tally.drain(queue1);
         tally.drain(queue2);
         r.r3 = tally.exactlyOnce(10) ? 1 : 0;

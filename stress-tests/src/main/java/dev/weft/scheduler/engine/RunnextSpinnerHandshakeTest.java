@@ -21,7 +21,7 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * <p>Kept by {@code LocalRunQueue#put} with {@code next == true}: {@code runnext} is swapped by a
  * sequentially consistent getAndSet before anything else is read, and
  * {@code LocalRunQueue#isEmpty} reads {@code runnext}; used as {@code CarrierScheduler#execute}
- * then {@code #wakep} against {@code CarrierScheduler#findRunnable}'s decrement then
+ * then {@code #wakep} against {@code CarrierScheduler#findRunnable}'s {@code stopSpinning} (a decrement) then
  * {@code #workAnywhere}. An {@code AtomicInteger} stands for {@code CarrierScheduler.nmspinning}.
  *
  * <p>r1: {@code nmspinning} as the submitter read it; r2: 1 if the spinner's re-check saw work.

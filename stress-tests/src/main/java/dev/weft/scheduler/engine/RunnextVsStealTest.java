@@ -23,7 +23,7 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * not lost, it stays in the owner's queue, which the owner runs itself.
  *
  * <p>Kept by {@code LocalRunQueue}: {@code put(task, true, ..)} swaps {@code runnext} with one
- * atomic getAndSet; {@code get} and the thief's {@code grab} clear it only by a CAS from the
+ * atomic getAndSet; {@code get} (the production pop, {@code findRunnable}'s) and the thief's {@code grab} clear it only by a CAS from the
  * task they read, so one of them wins.
  *
  * <p>r1: the id the owner popped; r2: the id the thief got (0: none); r3: 1 if tasks 1 and 2 were
@@ -37,6 +37,8 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 @State
 public class RunnextVsStealTest {
     final LocalRunQueue victim = new LocalRunQueue();
+    /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
+    final GlobalRunQueue global = new GlobalRunQueue();
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     Runnable popped, stolen;
 
@@ -47,7 +49,7 @@ public class RunnextVsStealTest {
     @Actor
     public void owner(III_Result r) {
         victim.put(MARKERS[2], true, NO_OVERFLOW);
-        popped = victim.get();
+        popped = victim.get(global);
         r.r1 = StressSupport.id(popped);
     }
 
@@ -63,6 +65,7 @@ public class RunnextVsStealTest {
         tally.add(popped);
         tally.add(stolen);
         tally.drain(victim);
+        tally.drain(global);
         tally.drain(thiefQueue);
         r.r3 = tally.exactlyOnce(2) ? 1 : 0;
     }

@@ -50,14 +50,15 @@ final class StressSupport {
             }
         }
 
-        /** Takes everything left in {@code q} (runnext and ring), as its owner. */
+        /** Takes everything left in {@code q} (runnext and ring), as its owner, with the production pop. */
         int drain(LocalRunQueue q) {
+            GlobalRunQueue preempted = new GlobalRunQueue(); // a runnext whose time slice ran out goes here
             int n = 0;
-            for (Runnable t; (t = q.get()) != null; ) {
+            for (Runnable t; (t = q.get(preempted)) != null; ) {
                 add(t);
                 n++;
             }
-            return n;
+            return n + drain(preempted);
         }
 
         int drain(GlobalRunQueue q) {
