@@ -374,10 +374,10 @@ public final class CarrierScheduler implements Executor {
             return;
         }
         lastMaxThreadsError = now;
-        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by -D{}={} exist and are busy"
-                        + " or blocked; virtual threads wait until one comes back. Raise -D{} if this many blocking"
-                        + " calls at once are expected.", name, what, maxThreads, Sysmon.MAX_THREADS_PROPERTY,
-                maxThreads, Sysmon.MAX_THREADS_PROPERTY));
+        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by {} exist and are busy"
+                        + " or blocked; virtual threads wait until one comes back. {} if this many blocking"
+                        + " calls at once are expected.", name, what, maxThreads, settings.maxThreadsSetting(),
+                settings.raiseMaxThreads()));
         sysmon.wake();
     }
 
@@ -851,8 +851,18 @@ public final class CarrierScheduler implements Executor {
      * idle P dies at once and its queue moves to the global queue; a removed running P's queue is
      * moved too (as a thief would), and its carrier gives it up at its next schedule point.
      */
-    /** A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler. */
+    /**
+     * A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler.
+     *
+     * @throws IllegalStateException    once shut down (its size is then fixed)
+     * @throws IllegalArgumentException if {@code n} is above the carrier limit
+     */
     public int resizeExplicitly(int n, String reason) {
+        if (shutdown) {
+            throw new IllegalStateException("gomaxprocs(" + n + ") on " + name + ", which is shut down: a closed"
+                    + " scheduler keeps its size (gomaxprocs(0) still queries it)");
+        }
+        settings.checkResize(name, n);
         sysmon.procsSetExplicitly();
         return resize(n, reason);
     }

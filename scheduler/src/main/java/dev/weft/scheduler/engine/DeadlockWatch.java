@@ -217,8 +217,9 @@ public final class DeadlockWatch {
             }
         }
         if (mode == SysmonSettings.DeadlockMode.FAIL) {
-            sb.append("\n\n-D").append(SysmonSettings.DEADLOCK_PROPERTY).append("=fail: failing the ")
-                    .append(inChannels.size()).append(" blocked in weft channels with DeadlockException");
+            sb.append("\n\n").append(sched.settings.deadlockSetting()).append(inChannels.isEmpty()
+                    ? ": none of them is blocked in a weft channel, so none is failed"
+                    : ": failing the " + inChannels.size() + " blocked in weft channels with DeadlockException");
         }
         log.error("{}: {}", sched.name, sb);
         // counted after the log (whoever watches the count sees the stacks logged first) and

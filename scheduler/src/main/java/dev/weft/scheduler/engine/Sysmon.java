@@ -353,7 +353,8 @@ public final class Sysmon implements Runnable {
     private void recheckCpuLimit() {
         int n;
         try {
-            n = Math.clamp(cpuLimit.getAsInt(), 1, DefaultGomaxprocs.MAX);
+            // capped at maxThreads, as at creation: a P without a carrier would never run
+            n = Math.clamp(cpuLimit.getAsInt(), 1, Math.min(DefaultGomaxprocs.MAX, settings.maxThreads()));
         } catch (RuntimeException e) {
             log.debug("{}: CPU limit not readable, keeping gomaxprocs={}", sched.name, sched.gomaxprocs(), e);
             return;
