@@ -51,6 +51,11 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         BUILDER
     }
 
+    /**
+     * Settings as given; the values are checked by {@link #from} and the builder's setters.
+     *
+     * @throws NullPointerException if {@code deadlock} or {@code source} is null
+     */
     public SysmonSettings {
         Objects.requireNonNull(deadlock, "deadlock");
         Objects.requireNonNull(source, "source");
@@ -67,7 +72,12 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         return maxThreadsSetting(maxThreads);
     }
 
-    /** {@code n} as the carrier limit would be set where this one was: {@code maxThreads(n)} or {@code -Dweft.maxthreads=n}. */
+    /**
+     * {@code n} as the carrier limit would be set where this one was.
+     *
+     * @param n a carrier count
+     * @return {@code maxThreads(n)} or {@code -Dweft.maxthreads=n}
+     */
     public String maxThreadsSetting(long n) {
         return source == Source.BUILDER ? "maxThreads(" + n + ")" : "-D" + MAX_THREADS_PROPERTY + "=" + n;
     }
