@@ -111,6 +111,7 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     private GoScheduler(String name, int procs, boolean isGlobal, IntSupplier cpuLimit, SysmonSettings settings) {
+        checkCarriers(procs, cpuLimit != null, settings);
         VirtualThreads.ensureAvailable();
         // Under weft's agent the global scheduler is the JDK's default: its face exists already,
         // and it may be built while the JDK starts its pollers (on it, which is where they
@@ -127,9 +128,15 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /**
-     * A scheduler sized from the default ({@link DefaultGomaxprocs}): it follows the CPU limit
-     * live unless {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set.
+     * Every P must be able to have a carrier: {@code maxThreads >= gomaxprocs} at creation
+     * (a resize is checked by the engine, and the CPU limit's growth is capped at maxThreads).
      */
+    private static void checkCarriers(int procs, boolean followsCpuLimit, SysmonSettings settings) {
+        settings.checkCarriersFor(procs, followsCpuLimit ? "gomaxprocs " + procs + " (the CPU limit now)"
+                : settings.source() == SysmonSettings.Source.BUILDER ? "gomaxprocs(" + procs + ")"
+                : "gomaxprocs " + procs);
+    }
+
     /**
      * The global scheduler's settings as weft's agent read them at JVM start-up: the global
      * scheduler it builds on the first virtual thread uses them, not the system properties of
@@ -147,9 +154,16 @@ public final class GoScheduler implements AutoCloseable {
     /** Reads and checks the global scheduler's settings now, for the agent; throws as {@link #global()} would. */
     static void freezeDefaultsForAgent() {
         int procs = DefaultGomaxprocs.explicit() ? DefaultGomaxprocs.resolve() : 0;
-        agentDefaults = new AgentDefaults(procs, SysmonSettings.fromSystemProperties());
+        SysmonSettings settings = SysmonSettings.fromSystemProperties();
+        checkCarriers(procs > 0 ? procs : Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS), procs == 0,
+                settings);
+        agentDefaults = new AgentDefaults(procs, settings);
     }
 
+    /**
+     * A scheduler sized from the default ({@link DefaultGomaxprocs}): it follows the CPU limit
+     * live unless {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set.
+     */
     private static GoScheduler createDefault(String name, boolean isGlobal) {
         AgentDefaults frozen = isGlobal ? agentDefaults : null;
         if (frozen != null) {
@@ -181,8 +195,10 @@ public final class GoScheduler implements AutoCloseable {
      * code, use {@link #builder()}.
      *
      * @return a new running scheduler; thread-safe; close it when done to end its carriers
-     * @throws IllegalStateException if {@code java.lang} is not open to weft, or
-     *                               {@code -Dgomaxprocs} / {@code GOMAXPROCS} is not valid
+     * @throws IllegalStateException if {@code java.lang} is not open to weft, a property is not
+     *                               valid ({@code -Dgomaxprocs} / {@code GOMAXPROCS} included),
+     *                               or {@code -Dweft.maxthreads} is below the size (a P would
+     *                               never have a carrier)
      */
     public static GoScheduler create() {
         VirtualThreads.ensureAvailable();
@@ -195,8 +211,12 @@ public final class GoScheduler implements AutoCloseable {
      *
      * @param gomaxprocs the number of P slots, from 1 to {@value #MAX_GOMAXPROCS}
      * @return a new running scheduler; thread-safe; close it when done
-     * @throws IllegalArgumentException if {@code gomaxprocs} is out of range
-     * @throws IllegalStateException    if {@code java.lang} is not open to weft
+     * @throws IllegalArgumentException if {@code gomaxprocs} is out of range ({@code gomaxprocs(0) is
+     *                                  not valid: gomaxprocs (-Dgomaxprocs, GOMAXPROCS) must be an
+     *                                  integer from 1 to 1024})
+     * @throws IllegalStateException    if {@code java.lang} is not open to weft, a sysmon property
+     *                                  is not valid, or {@code -Dweft.maxthreads} is below
+     *                                  {@code gomaxprocs}
      */
     public static GoScheduler create(int gomaxprocs) {
         return new GoScheduler("weft-" + SEQ.incrementAndGet(), DefaultGomaxprocs.checkProcs(gomaxprocs), false, null);
@@ -235,8 +255,10 @@ public final class GoScheduler implements AutoCloseable {
      * daemon threads; it is never closed ({@link #close()} throws).
      *
      * @return the global scheduler, the same object on every call; thread-safe
-     * @throws IllegalStateException if {@code java.lang} is not open to weft, or the default
-     *                               size is not valid (on every call, not only the first)
+     * @throws IllegalStateException if {@code java.lang} is not open to weft, the default
+     *                               size or a sysmon property is not valid, or
+     *                               {@code -Dweft.maxthreads} is below the size (on every call,
+     *                               not only the first)
      */
     public static GoScheduler global() {
         GoScheduler g = global;
@@ -322,9 +344,13 @@ public final class GoScheduler implements AutoCloseable {
      * Growing adds idle Ps; shrinking moves the removed Ps' queued tasks to the global queue, and
      * carriers holding a removed P give it back at their next schedule point. No task is lost.
      *
-     * @param n the new size; {@code n < 1} only queries, as in Go
+     * @param n the new size; {@code n < 1} only queries, as in Go (also once closed)
      * @return the previous size
-     * @throws IllegalArgumentException if {@code n > }{@value #MAX_GOMAXPROCS}
+     * @throws IllegalArgumentException if {@code n > }{@value #MAX_GOMAXPROCS}, or above the
+     *                                  scheduler's carrier limit ({@code maxThreads},
+     *                                  {@code -Dweft.maxthreads}): a P would never have a carrier
+     * @throws IllegalStateException    if {@code n >= 1} after {@link #shutdown()} or
+     *                                  {@link #close()}: a closed scheduler keeps its size
      */
     public int gomaxprocs(int n) {
         if (n < 1) {
@@ -549,7 +575,8 @@ public final class GoScheduler implements AutoCloseable {
          *
          * @param gomaxprocs from 1 to {@value GoScheduler#MAX_GOMAXPROCS}
          * @return this builder
-         * @throws IllegalArgumentException if out of range ({@code gomaxprocs must be from 1 to 1024, got N})
+         * @throws IllegalArgumentException if out of range ({@code gomaxprocs(0) is not valid: gomaxprocs
+         *                                  (-Dgomaxprocs, GOMAXPROCS) must be an integer from 1 to 1024})
          */
         public Builder gomaxprocs(int gomaxprocs) {
             this.procs = DefaultGomaxprocs.checkProcs(gomaxprocs);
@@ -559,17 +586,27 @@ public final class GoScheduler implements AutoCloseable {
         /**
          * The scheduler's name: its carriers are {@code <name>-carrier-N}, its monitor
          * {@code <name>-sysmon}, its MXBean {@code dev.weft:type=GoScheduler,name=<name>} (quoted
-         * when needed). Names need not be unique, but a second live scheduler of the same name is
-         * not registered with JMX (a warning is logged). Unset: {@code weft-N}, N counting the
-         * schedulers of this JVM.
+         * when needed); it starts every log line of the scheduler. Unset: {@code weft-N}, N
+         * counting the schedulers of this JVM.
          *
-         * @param name not blank
+         * <p>Names need not be unique, and are not made so: a second live scheduler of the same
+         * name runs as well, but is <b>not registered with JMX</b> (a WARN is logged, and only
+         * the first shows in JConsole) and its threads' names repeat the first one's. Give each
+         * live scheduler its own name to tell them apart.
+         *
+         * @param name not blank, and without ISO control characters (a newline would split
+         *             log lines)
          * @return this builder
          * @throws NullPointerException     if {@code name} is null
-         * @throws IllegalArgumentException if {@code name} is empty or only white space
+         * @throws IllegalArgumentException if {@code name} is empty, only white space, or has
+         *                                  a control character (shown escaped, {@code \n})
          */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("name(\"" + escape(name) + "\") is not valid: a scheduler's name"
+                        + " must not have control characters (they would break its log lines): remove them");
+            }
             if (name.isBlank()) {
                 throw new IllegalArgumentException("name(\"" + name + "\") is not valid: a scheduler's name must not be blank");
             }
@@ -615,6 +652,10 @@ public final class GoScheduler implements AutoCloseable {
          * The most carriers (platform threads) the scheduler runs at once, spares for blocked
          * carriers included: Go's {@code debug.SetMaxThreads} ({@code -Dweft.maxthreads}). When
          * it is reached, hand-offs wait for a carrier to come back rather than start one.
+         *
+         * It must be at least {@code gomaxprocs}, as each running P holds a carrier:
+         * {@link #build()} checks it, {@link GoScheduler#gomaxprocs(int)} refuses to grow past
+         * it, and the CPU limit a scheduler follows is capped at it.
          *
          * @param maxThreads from 1 to {@link Integer#MAX_VALUE}; default 10000, Go's
          * @return this builder
@@ -667,6 +708,27 @@ public final class GoScheduler implements AutoCloseable {
             return this;
         }
 
+        /** {@code s} with each ISO control character as a Java escape ({@code \n}; others as a Java unicode escape). */
+        private static String escape(String s) {
+            StringBuilder sb = new StringBuilder(s.length() + 8);
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    default -> {
+                        if (Character.isISOControl(c)) {
+                            sb.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            return sb.toString();
+        }
+
         /** Where an unsized scheduler reads the CPU limit (tests give their own). */
         Builder cpuLimit(IntSupplier cpuLimit) {
             this.cpuLimit = Objects.requireNonNull(cpuLimit, "cpuLimit");
@@ -676,15 +738,18 @@ public final class GoScheduler implements AutoCloseable {
         /** sysmon's settings as set so far. */
         SysmonSettings settings() {
             return new SysmonSettings(handoffNanos, maxThreads, schedtraceMillis, scheddetail,
-                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos);
+                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos, SysmonSettings.Source.BUILDER);
         }
 
         /**
          * Creates and starts a scheduler with these settings; carriers start lazily, on demand.
          *
          * @return a new running scheduler; thread-safe; close it when done to end its carriers
-         * @throws IllegalStateException if {@code java.lang} is not open to weft (see
-         *                               {@link GoScheduler}, "Requirements")
+         * @throws IllegalArgumentException if {@link #maxThreads} is below {@link #gomaxprocs}
+         *                                  (unsized: below the CPU limit now, which it then
+         *                                  caps as it grows): a P would never have a carrier
+         * @throws IllegalStateException    if {@code java.lang} is not open to weft (see
+         *                                  {@link GoScheduler}, "Requirements")
          */
         public GoScheduler build() {
             String n = name != null ? name : "weft-" + SEQ.incrementAndGet();

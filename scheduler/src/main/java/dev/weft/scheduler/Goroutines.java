@@ -375,7 +375,9 @@ public final class Goroutines {
 
     /** {@link Goroutine#waitsOn()}: the classified wait, in words, with the blocker. */
     static String waitsOn(ParkedThreads.Wait wait, Thread.State state, Object blocker) {
-        String on = blocker == null ? "" : " on " + describeBlocker(blocker);
+        // a weft blocker's wait reason says it all; its identity (Waiter@3fb4f649) says nothing
+        String on = blocker == null || (blocker instanceof WeftBlocker && !describes(blocker)) ? ""
+                : " on " + describeBlocker(blocker);
         return switch (wait) {
             case RUNNING -> state == Thread.State.TERMINATED ? "terminated" : "running";
             case WEFT -> "parked in a weft operation" + reason(blocker) + on;
@@ -387,6 +389,15 @@ public final class Goroutines {
                 default -> state.toString().toLowerCase(java.util.Locale.ROOT);
             };
         };
+    }
+
+    /** Whether {@code blocker}'s class has a toString of its own, rather than Object's class@hash. */
+    private static boolean describes(Object blocker) {
+        try {
+            return blocker.getClass().getMethod("toString").getDeclaringClass() != Object.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e); // every class has a public toString
+        }
     }
 
     private static String describeBlocker(Object blocker) {

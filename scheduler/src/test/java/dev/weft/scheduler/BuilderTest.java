@@ -40,7 +40,7 @@ class BuilderTest {
                 .scheddetail(true)
                 .settings();
         assertEquals(new SysmonSettings(TimeUnit.MILLISECONDS.toNanos(5), 7, 250, true,
-                SysmonSettings.DeadlockMode.FAIL, TimeUnit.SECONDS.toNanos(90)), s);
+                SysmonSettings.DeadlockMode.FAIL, TimeUnit.SECONDS.toNanos(90), SysmonSettings.Source.BUILDER), s);
         assertEquals(0, GoScheduler.builder().handoffThreshold(Duration.ZERO).settings().handoffNanos(), "zero is off");
         assertEquals(0, GoScheduler.builder().schedtrace(Duration.ZERO).settings().schedtraceMillis(), "zero is off");
         for (DeadlockMode mode : DeadlockMode.values()) {
@@ -100,8 +100,81 @@ class BuilderTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -1, 1025, Integer.MAX_VALUE})
     void badGomaxprocsIsTheSameErrorAsCreate(int n) {
-        assertEquals("gomaxprocs must be from 1 to 1024, got " + n, message(() -> GoScheduler.builder().gomaxprocs(n)));
+        // the shape of every other setter's (builder review P3; before: "gomaxprocs must be from 1 to 1024, got 0")
+        assertEquals("gomaxprocs(" + n + ") is not valid: gomaxprocs (-Dgomaxprocs, GOMAXPROCS) must be an integer"
+                + " from 1 to 1024", message(() -> GoScheduler.builder().gomaxprocs(n)));
         assertEquals(message(() -> GoScheduler.create(n)), message(() -> GoScheduler.builder().gomaxprocs(n)));
+        if (n > 0) { // below 1 it is a query
+            try (GoScheduler s = GoScheduler.create(1)) {
+                assertEquals(message(() -> GoScheduler.builder().gomaxprocs(n)), message(() -> s.gomaxprocs(n)));
+            }
+        }
+    }
+
+    // ---- builder review P1: maxThreads below gomaxprocs leaves a P without a carrier ----
+
+    @Test
+    void maxThreadsBelowGomaxprocsIsRefusedAtBuildInEitherOrder() {
+        String expected = "maxThreads(1) is below gomaxprocs(2): each P needs a carrier of its own, so 1 P(s) would"
+                + " never run: set maxThreads(2) or more, or gomaxprocs 1 or less";
+        assertEquals(expected, message(() -> GoScheduler.builder().maxThreads(1).gomaxprocs(2).build()));
+        assertEquals(expected, message(() -> GoScheduler.builder().gomaxprocs(2).maxThreads(1).build()));
+        try (GoScheduler s = GoScheduler.builder().gomaxprocs(2).maxThreads(2).build()) {
+            assertEquals(2, s.gomaxprocs(), "equal is enough");
+        }
+    }
+
+    @Test
+    void unsizedMaxThreadsBelowTheCpuLimitAtBuildIsRefused() {
+        assertEquals("maxThreads(3) is below gomaxprocs 4 (the CPU limit now): each P needs a carrier of its own, so"
+                + " 1 P(s) would never run: set maxThreads(4) or more, or gomaxprocs 3 or less",
+                message(() -> GoScheduler.builder().maxThreads(3).cpuLimit(() -> 4).build()));
+    }
+
+    @Test
+    void aResizeAboveMaxThreadsIsRefusedNamingBoth() {
+        try (GoScheduler s = GoScheduler.builder().name("weft-builder-resize").gomaxprocs(2).maxThreads(3).build()) {
+            assertEquals("gomaxprocs(4) is not valid for weft-builder-resize: it is above maxThreads(3), and each P"
+                    + " needs a carrier of its own: set gomaxprocs 3 or less, or create the scheduler with"
+                    + " maxThreads(4) or more", message(() -> s.gomaxprocs(4)));
+            assertEquals(2, s.gomaxprocs(), "unchanged");
+            assertEquals(2, s.gomaxprocs(3), "up to maxThreads is allowed");
+            assertEquals(3, s.gomaxprocs());
+            assertThrows(IllegalArgumentException.class, () -> EngineAccess.mxbean(s.scheduler()).setGomaxprocs(4), "JMX too");
+            assertThrows(IllegalArgumentException.class, () -> s.scheduler().jdk().setParallelism(4), "the JDK's bean too");
+            assertEquals(3, s.gomaxprocs());
+        }
+    }
+
+    // ---- builder review P5: a closed scheduler keeps its size ----
+
+    @Test
+    void aClosedSchedulerIsNotResized() throws Exception {
+        GoScheduler s = GoScheduler.builder().name("weft-builder-closed").gomaxprocs(2).build();
+        s.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.gomaxprocs(5));
+        assertEquals("gomaxprocs(5) on weft-builder-closed, which is shut down: a closed scheduler keeps its size"
+                + " (gomaxprocs(0) still queries it)", e.getMessage());
+        assertEquals(2, s.gomaxprocs(0), "a query still answers");
+        assertEquals(2, s.stats().gomaxprocs());
+        GoScheduler shut = GoScheduler.builder().gomaxprocs(1).build();
+        shut.shutdown();
+        assertThrows(IllegalStateException.class, () -> shut.gomaxprocs(2), "after shutdown() too");
+        assertTrue(shut.awaitTermination(Duration.ofSeconds(30)));
+    }
+
+    // ---- builder review P4: names that break log lines ----
+
+    @Test
+    void aNameWithControlCharactersIsRefusedEscaped() {
+        GoScheduler.Builder b = GoScheduler.builder();
+        assertEquals("name(\"io\\nERROR fake\") is not valid: a scheduler's name must not have control characters"
+                + " (they would break its log lines): remove them", message(() -> b.name("io\nERROR fake")));
+        assertEquals("name(\"a\\tb\\u0007\\r\") is not valid: a scheduler's name must not have control characters"
+                + " (they would break its log lines): remove them", message(() -> b.name("a\tb\u0007\r")));
+        assertEquals("name(\"\\n\") is not valid: a scheduler's name must not have control characters"
+                + " (they would break its log lines): remove them", message(() -> b.name("\n")), "not 'blank'");
+        b.name("io-\u00e9t\u00e9 2"); // other characters are fine
     }
 
     /** Nulls: {@link BadInputTest#nullArguments()}. */

@@ -54,6 +54,21 @@ class DeadlockWatchTest {
         assertTrue(afterMillis(out) < 20_000, out);
     }
 
+    /**
+     * Builder review P2, P6: the FAIL line names the builder's setting, not a property it never
+     * read, and with nobody in a weft channel it says nothing is failed (before: "-Dweft.deadlock=fail:
+     * failing the 0 blocked in weft channels").
+     */
+    @Test
+    void failModeFromTheBuilderNamesItAndSaysWhenNothingIsFailed() throws Exception {
+        String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "deadlock=fail");
+        assertTrue(reports(out) == 1, out);
+        assertTrue(out.contains("\n\ndeadlockMode FAIL: none of them is blocked in a weft channel, so none is failed"),
+                out);
+        assertFalse(out.contains("-Dweft.deadlock"), out);
+        assertFalse(out.contains("failing the 0"), out);
+    }
+
     @Test
     void neverFiresWhileAThreadSleeps() throws Exception {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "sleep");

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,12 @@ class SysmonTest {
         assertFalse(s.scheddetail());
         assertEquals(SysmonSettings.DeadlockMode.LOG, s.deadlock());
         assertEquals(TimeUnit.SECONDS.toNanos(30), s.keepAliveNanos());
-        assertEquals(s, GoScheduler.builder().settings(), "a builder starts from the same defaults");
+        assertEquals(SysmonSettings.Source.PROPERTIES, s.source());
+        SysmonSettings built = GoScheduler.builder().settings();
+        assertEquals(SysmonSettings.Source.BUILDER, built.source(), "its messages name the builder's setters");
+        assertEquals(new SysmonSettings(s.handoffNanos(), s.maxThreads(), s.schedtraceMillis(), s.scheddetail(),
+                s.deadlock(), s.keepAliveNanos(), SysmonSettings.Source.BUILDER), built,
+                "a builder starts from the same defaults");
     }
 
     @Test
@@ -158,6 +164,22 @@ class SysmonTest {
             awaitTrue("gomaxprocs follows the quota down to 2", 10_000, () -> s.gomaxprocs() == 2);
             assertEquals(2, s.stats().localQueues().length);
             s.go(() -> { }).join(); // still schedules
+        }
+    }
+
+    /** Builder review P1: a P the CPU limit adds past maxThreads would never have a carrier. */
+    @Test
+    void theCpuLimitGrowsGomaxprocsUpToMaxThreadsOnly() {
+        AtomicInteger cpus = new AtomicInteger(2);
+        try (GoScheduler s = GoScheduler.builder().maxThreads(4).cpuLimit(cpus::get).build()) {
+            assertEquals(2, s.gomaxprocs());
+            cpus.set(8);
+            awaitTrue("gomaxprocs grows to maxThreads, 4, not to 8", 10_000, () -> s.gomaxprocs() == 4);
+            cpus.set(3);
+            awaitTrue("and still follows the limit below it", 10_000, () -> s.gomaxprocs() == 3);
+            cpus.set(100);
+            awaitTrue("capped again", 10_000, () -> s.gomaxprocs() == 4);
+            assertTrue(EngineAccess.followsCpuLimit(s.scheduler()));
         }
     }
 

@@ -469,10 +469,10 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
             return;
         }
         lastMaxThreadsError = now;
-        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by -D{}={} exist and are busy"
-                        + " or blocked; virtual threads wait until one comes back. Raise -D{} if this many blocking"
-                        + " calls at once are expected.", name, what, maxThreads, Sysmon.MAX_THREADS_PROPERTY,
-                maxThreads, Sysmon.MAX_THREADS_PROPERTY));
+        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by {} exist and are busy"
+                        + " or blocked; virtual threads wait until one comes back. {} if this many blocking"
+                        + " calls at once are expected.", name, what, maxThreads, settings.maxThreadsSetting(),
+                settings.raiseMaxThreads()));
         sysmon.wake();
     }
 
@@ -985,9 +985,19 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         return gomaxprocs;
     }
 
-    /** A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler. */
+    /**
+     * A resize by hand (API, JMX): from now on the CPU limit no longer sizes this scheduler.
+     *
+     * @throws IllegalStateException    once shut down (its size is then fixed)
+     * @throws IllegalArgumentException if {@code n} is above the carrier limit
+     */
     @Override
     public int resizeExplicitly(int n, String reason) {
+        if (shutdown) {
+            throw new IllegalStateException("gomaxprocs(" + n + ") on " + name + ", which is shut down: a closed"
+                    + " scheduler keeps its size (gomaxprocs(0) still queries it)");
+        }
+        settings.checkResize(name, n);
         sysmon.procsSetExplicitly();
         return resize(n, reason);
     }

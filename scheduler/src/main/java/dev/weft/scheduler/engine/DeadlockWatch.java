@@ -83,6 +83,8 @@ final class DeadlockWatch {
 
     private final View sched;
     private final SysmonSettings.DeadlockMode mode;
+    /** How the report names the mode's source: {@code -Dweft.deadlock=fail} or {@code deadlockMode FAIL}. */
+    private final String deadlockSetting;
     private long lastProgress = -1;
     /** When the next look is due (System.nanoTime), in this quiet period. */
     private long nextLook;
@@ -92,9 +94,10 @@ final class DeadlockWatch {
     private boolean reported;
     private boolean unavailableLogged;
 
-    DeadlockWatch(View sched, SysmonSettings.DeadlockMode mode) {
+    DeadlockWatch(View sched, SysmonSettings settings) {
         this.sched = sched;
-        this.mode = mode;
+        this.mode = settings.deadlock();
+        this.deadlockSetting = settings.deadlockSetting();
     }
 
     /** One sysmon pass. */
@@ -243,8 +246,9 @@ final class DeadlockWatch {
             }
         }
         if (mode == SysmonSettings.DeadlockMode.FAIL) {
-            sb.append("\n\n-D").append(SysmonSettings.DEADLOCK_PROPERTY).append("=fail: failing the ")
-                    .append(inChannels.size()).append(" blocked in weft channels with DeadlockException");
+            sb.append("\n\n").append(deadlockSetting).append(inChannels.isEmpty()
+                    ? ": none of them is blocked in a weft channel, so none is failed"
+                    : ": failing the " + inChannels.size() + " blocked in weft channels with DeadlockException");
         }
         log.error("{}: {}", sched.name(), sb);
         // counted after the log (whoever watches the count sees the stacks logged first) and

@@ -78,11 +78,15 @@ public final class DefaultGomaxprocs {
    * Checks a size given in code ({@code GoScheduler.create(n)}, resize).
    *
    * @return {@code n}
-   * @throws IllegalArgumentException if {@code n} is not from 1 to {@link #MAX}
+   * @throws IllegalArgumentException if {@code n} is not from 1 to {@link #MAX}, in the shape
+   *     of the builder's other setters: {@code gomaxprocs(0) is not valid: gomaxprocs
+   *     (-Dgomaxprocs, GOMAXPROCS) must be an integer from 1 to 1024}
    */
   public static int checkProcs(int n) {
     if (n < 1 || n > MAX) {
-      throw new IllegalArgumentException("gomaxprocs must be from 1 to " + MAX + ", got " + n);
+      throw new IllegalArgumentException(
+          "gomaxprocs(" + n + ") is not valid: " + PROPERTY + " (-D" + PROPERTY + ", " + ENV
+              + ") must be an integer from 1 to " + MAX);
     }
     return n;
   }

@@ -163,7 +163,7 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
      */
     @Override
     public void setGomaxprocs(int gomaxprocs) {
-        int n = DefaultGomaxprocs.checkProcs(gomaxprocs); // "gomaxprocs must be from 1 to 1024, got N"
+        int n = DefaultGomaxprocs.checkProcs(gomaxprocs); // "gomaxprocs(N) is not valid: ..."
         int previous = setGomaxprocs.applyAsInt(n);
         log.info("GoScheduler {}: gomaxprocs {} -> {} (set through JMX)", scheduler.name(), previous, n);
     }

@@ -130,7 +130,7 @@ final class Sysmon implements Runnable {
         this.sched = sched;
         this.settings = settings;
         this.cpuLimit = cpuLimit;
-        this.deadlocks = new DeadlockWatch(sched, settings.deadlock());
+        this.deadlocks = new DeadlockWatch(sched, settings);
         this.thread = new Thread(null, this, sched.name() + "-sysmon", 0, false);
         this.thread.setDaemon(true);
         this.explicitProcs = cpuLimit == null;
@@ -380,7 +380,8 @@ final class Sysmon implements Runnable {
     private void recheckCpuLimit() {
         int n;
         try {
-            n = Math.clamp(cpuLimit.getAsInt(), 1, DefaultGomaxprocs.MAX);
+            // capped at maxThreads, as at creation: a P without a carrier would never run
+            n = Math.clamp(cpuLimit.getAsInt(), 1, Math.min(DefaultGomaxprocs.MAX, settings.maxThreads()));
         } catch (RuntimeException e) {
             log.debug("{}: CPU limit not readable, keeping gomaxprocs={}", sched.name(), sched.gomaxprocs(), e);
             return;

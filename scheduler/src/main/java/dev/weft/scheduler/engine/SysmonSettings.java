@@ -23,9 +23,95 @@ import java.util.function.Function;
  * @param deadlock         {@value #DEADLOCK_PROPERTY}: what a deadlock does
  * @param keepAliveNanos   {@value #KEEP_ALIVE_PROPERTY}: how long a carrier beyond gomaxprocs
  *                         (a spare left by blocking hand-offs) waits idle before it exits
+ * @param source           where these settings came from, for messages that name a setting
+ *                         and how to change it ({@link #maxThreadsSetting()})
  */
 public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, boolean scheddetail,
-                      DeadlockMode deadlock, long keepAliveNanos) {
+                      DeadlockMode deadlock, long keepAliveNanos, Source source) {
+
+    /**
+     * Checks a resize by hand of scheduler {@code scheduler} to {@code n} Ps against the carrier
+     * limit, as {@link #checkCarriersFor} checks the size at creation.
+     *
+     * @throws IllegalArgumentException naming both settings and the fix, if {@code n > maxThreads}
+     */
+    public void checkResize(String scheduler, int n) {
+        if (n > maxThreads) {
+            throw new IllegalArgumentException("gomaxprocs(" + n + ") is not valid for " + scheduler + ": it is above "
+                    + maxThreadsSetting() + ", and each P needs a carrier of its own: set gomaxprocs " + maxThreads
+                    + " or less, or create the scheduler with " + maxThreadsSetting(n) + " or more");
+        }
+    }
+
+    /** Where a {@link SysmonSettings} came from: the system properties, or a builder's setters. */
+    public enum Source {
+        /** {@link #from}: {@code -Dweft.maxthreads=N}; changed on the command line. */
+        PROPERTIES,
+        /** {@code GoScheduler.builder()}: {@code maxThreads(N)}; changed in code, no property is read. */
+        BUILDER
+    }
+
+    /**
+     * Settings as given; the values are checked by {@link #from} and the builder's setters.
+     *
+     * @throws NullPointerException if {@code deadlock} or {@code source} is null
+     */
+    public SysmonSettings {
+        Objects.requireNonNull(deadlock, "deadlock");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** Settings from the system properties ({@link Source#PROPERTIES}). */
+    public SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, boolean scheddetail,
+                          DeadlockMode deadlock, long keepAliveNanos) {
+        this(handoffNanos, maxThreads, schedtraceMillis, scheddetail, deadlock, keepAliveNanos, Source.PROPERTIES);
+    }
+
+    /** The carrier limit as it was set: {@code maxThreads(1)} from a builder, {@code -Dweft.maxthreads=1}. */
+    public String maxThreadsSetting() {
+        return maxThreadsSetting(maxThreads);
+    }
+
+    /**
+     * {@code n} as the carrier limit would be set where this one was.
+     *
+     * @param n a carrier count
+     * @return {@code maxThreads(n)} or {@code -Dweft.maxthreads=n}
+     */
+    public String maxThreadsSetting(long n) {
+        return source == Source.BUILDER ? "maxThreads(" + n + ")" : "-D" + MAX_THREADS_PROPERTY + "=" + n;
+    }
+
+    /** How to raise the carrier limit where it was set, for the end of a message. */
+    public String raiseMaxThreads() {
+        return source == Source.BUILDER ? "Raise maxThreads(...) on the GoScheduler.builder()"
+                : "Raise -D" + MAX_THREADS_PROPERTY;
+    }
+
+    /** The deadlock mode as it was set: {@code deadlockMode FAIL} from a builder, {@code -Dweft.deadlock=fail}. */
+    public String deadlockSetting() {
+        return source == Source.BUILDER ? "deadlockMode " + deadlock
+                : "-D" + DEADLOCK_PROPERTY + "=" + deadlock.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Checks that every one of {@code procs} Ps can have a carrier: with fewer carriers allowed
+     * than Ps, a P would never run (each running P holds a carrier of its own, as each Go P an M).
+     *
+     * @param procs     the scheduler's gomaxprocs at creation
+     * @param procsFrom how that size was set, for the message ({@code gomaxprocs(2)}, {@code gomaxprocs 2 (the CPU limit)})
+     * @throws IllegalArgumentException from a builder, IllegalStateException from the properties
+     *                                  (as their other errors), naming both settings and the fix
+     */
+    public void checkCarriersFor(int procs, String procsFrom) {
+        if (maxThreads >= procs) {
+            return;
+        }
+        String message = maxThreadsSetting() + " is below " + procsFrom + ": each P needs a carrier of its own, so "
+                + (procs - maxThreads) + " P(s) would never run: set " + maxThreadsSetting(procs)
+                + " or more, or gomaxprocs " + maxThreads + " or less";
+        throw source == Source.BUILDER ? new IllegalArgumentException(message) : new IllegalStateException(message);
+    }
 
     public static final String HANDOFF_PROPERTY = "weft.handoff";
     public static final String MAX_THREADS_PROPERTY = "weft.maxthreads";

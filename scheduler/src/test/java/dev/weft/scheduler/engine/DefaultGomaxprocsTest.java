@@ -80,6 +80,9 @@ class DefaultGomaxprocsTest {
   @ValueSource(ints = {0, -1, 1025, Integer.MIN_VALUE, Integer.MAX_VALUE})
   void checkProcsRejectsOutOfRange(int n) {
     var e = assertThrows(IllegalArgumentException.class, () -> DefaultGomaxprocs.checkProcs(n));
-    assertEquals("gomaxprocs must be from 1 to 1024, got " + n, e.getMessage());
+    assertEquals(
+        "gomaxprocs(" + n + ") is not valid: gomaxprocs (-Dgomaxprocs, GOMAXPROCS) must be an integer"
+            + " from 1 to 1024",
+        e.getMessage());
   }
 }
