@@ -32,8 +32,7 @@ public final class AgentMain {
     /** Whether weft was installed in this JVM: a second start (the jar given twice) changes nothing. */
     private static volatile boolean started;
 
-    private AgentMain() {
-    }
+    private AgentMain() {}
 
     /**
      * Called reflectively by {@link WeftAgent}.
@@ -64,12 +63,17 @@ public final class AgentMain {
         }
     }
 
-    private static void install(Instrumentation inst, boolean late) throws ReflectiveOperationException,
-            UnmodifiableClassException {
+    private static void install(Instrumentation inst, boolean late)
+            throws ReflectiveOperationException, UnmodifiableClassException {
         Module base = Object.class.getModule();
         Module agent = AgentMain.class.getModule();
-        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)),
-                Map.of("java.lang", Set.of(agent)), Set.of(), Map.of());
+        inst.redefineModule(
+                base,
+                Set.of(),
+                Map.of("jdk.internal.misc", Set.of(agent)),
+                Map.of("java.lang", Set.of(agent)),
+                Set.of(),
+                Map.of());
         exposeSchedulerModule(inst, agent); // before the first use of AgentSupport
         if (isDumpingArchive()) {
             System.err.println("weft-agent: a CDS archive or AOT cache is being made in this run: virtual threads"
@@ -95,15 +99,18 @@ public final class AgentMain {
         inst.retransformClasses(vt);
         if (patch.applied == 0) {
             inst.removeTransformer(patch);
-            throw new AgentOptions.Refused(patch.failure != null ? patch.failure
-                    : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
+            throw new AgentOptions.Refused(
+                    patch.failure != null
+                            ? patch.failure
+                            : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
         }
         started = true;
         if (initialised) {
-            System.err.println("weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
-                    + " is initialised): only virtual threads created from now on run on weft; the JDK's"
-                    + " VirtualThreadSchedulerMXBean and jcmd Thread.vthread_scheduler keep showing the JDK's"
-                    + " scheduler. Use -javaagent:weft-agent.jar at start-up, before any other -javaagent, for all of it");
+            System.err.println(
+                    "weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
+                            + " is initialised): only virtual threads created from now on run on weft; the JDK's"
+                            + " VirtualThreadSchedulerMXBean and jcmd Thread.vthread_scheduler keep showing the JDK's"
+                            + " scheduler. Use -javaagent:weft-agent.jar at start-up, before any other -javaagent, for all of it");
             return;
         }
         AgentSupport.checkInstalled(pool);
@@ -124,10 +131,15 @@ public final class AgentMain {
      */
     private static void exposeSchedulerModule(Instrumentation inst, Module agent) {
         ModuleLayer.boot().findModule("dev.weft.scheduler").ifPresent(weft -> {
-            inst.redefineModule(weft, Set.of(), Map.of("dev.weft.scheduler.internal", Set.of(agent)),
-                    Map.of(), Set.of(), Map.of());
-            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                    Map.of("java.lang", Set.of(weft)), Set.of(), Map.of());
+            inst.redefineModule(
+                    weft, Set.of(), Map.of("dev.weft.scheduler.internal", Set.of(agent)), Map.of(), Set.of(), Map.of());
+            inst.redefineModule(
+                    Object.class.getModule(),
+                    Set.of(),
+                    Map.of(),
+                    Map.of("java.lang", Set.of(weft)),
+                    Set.of(),
+                    Map.of());
         });
     }
 
@@ -144,7 +156,9 @@ public final class AgentMain {
     }
 
     private static boolean isDumpingArchive() throws ReflectiveOperationException {
-        return (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
+        return (boolean) Class.forName("jdk.internal.misc.CDS")
+                .getMethod("isDumpingArchive")
+                .invoke(null);
     }
 
     /** {@code jdk.internal.misc.Unsafe.shouldBeInitialized}: true while the class is not initialised. */

@@ -17,6 +17,7 @@ record AgentOptions(String onError) {
     static final Map<String, String> PROPERTIES = Map.of(
             "gomaxprocs", "gomaxprocs",
             "onError", "weft.agent.onError");
+
     static final String ON_ERROR_PROPERTY = "weft.agent.onError";
 
     /** Why the agent refuses to start: the message is one line, for stderr. */
@@ -42,15 +43,17 @@ record AgentOptions(String onError) {
                 String key = (eq < 0 ? item : item.substring(0, eq)).strip();
                 String value = eq < 0 ? null : item.substring(eq + 1).strip();
                 if (!PROPERTIES.containsKey(key)) {
-                    throw new Refused("unknown agent option '" + item + "' in -javaagent:weft-agent.jar=" + options
-                            + ". Known options: gomaxprocs=N, onError=exit|warn (as -Dgomaxprocs=N, -Dweft.agent.onError=exit|warn)");
+                    throw new Refused(
+                            "unknown agent option '" + item + "' in -javaagent:weft-agent.jar=" + options
+                                    + ". Known options: gomaxprocs=N, onError=exit|warn (as -Dgomaxprocs=N, -Dweft.agent.onError=exit|warn)");
                 }
                 if (value == null || value.isEmpty()) {
                     throw new Refused("agent option '" + key + "' has no value in -javaagent:weft-agent.jar=" + options
                             + ". Write it as " + key + "=VALUE");
                 }
                 if (given.put(key, value) != null) {
-                    throw new Refused("agent option '" + key + "' is given twice in -javaagent:weft-agent.jar=" + options);
+                    throw new Refused(
+                            "agent option '" + key + "' is given twice in -javaagent:weft-agent.jar=" + options);
                 }
             }
         }
@@ -87,11 +90,15 @@ record AgentOptions(String onError) {
             return;
         }
         String v = jdk.strip();
-        boolean valid = !v.isEmpty() && v.length() <= 4 && v.chars().allMatch(c -> c >= '0' && c <= '9')
-                && Integer.parseInt(v) >= 1 && Integer.parseInt(v) <= 1024;
+        boolean valid = !v.isEmpty()
+                && v.length() <= 4
+                && v.chars().allMatch(c -> c >= '0' && c <= '9')
+                && Integer.parseInt(v) >= 1
+                && Integer.parseInt(v) <= 1024;
         if (!valid) {
-            throw new Refused("-D" + JDK_PARALLELISM + "=" + jdk + " is not valid: under weft-agent it sizes weft's"
-                    + " scheduler (gomaxprocs), which must be an integer from 1 to 1024. Fix: set it so, or set -Dgomaxprocs=N");
+            throw new Refused(
+                    "-D" + JDK_PARALLELISM + "=" + jdk + " is not valid: under weft-agent it sizes weft's"
+                            + " scheduler (gomaxprocs), which must be an integer from 1 to 1024. Fix: set it so, or set -Dgomaxprocs=N");
         }
         System.setProperty("gomaxprocs", v);
         SET_BY_OPTIONS.put("gomaxprocs", "-D" + JDK_PARALLELISM + "=" + jdk);
@@ -108,8 +115,11 @@ record AgentOptions(String onError) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : SET_BY_OPTIONS.entrySet()) {
             if (message.contains("-D" + e.getKey() + "=")) {
-                sb.append(" (-D").append(e.getKey()).append(" was set from ").append(
-                        e.getValue().startsWith("-D") ? e.getValue() : "the agent option " + e.getValue()).append(')');
+                sb.append(" (-D")
+                        .append(e.getKey())
+                        .append(" was set from ")
+                        .append(e.getValue().startsWith("-D") ? e.getValue() : "the agent option " + e.getValue())
+                        .append(')');
             }
         }
         return sb.toString();
@@ -139,7 +149,8 @@ record AgentOptions(String onError) {
         if (options != null) {
             for (String item : options.split(",")) {
                 int eq = item.indexOf('=');
-                if (eq > 0 && item.substring(0, eq).strip().equals("onError")
+                if (eq > 0
+                        && item.substring(0, eq).strip().equals("onError")
                         && item.substring(eq + 1).strip().equals("warn")) {
                     return true;
                 }

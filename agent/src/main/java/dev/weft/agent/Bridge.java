@@ -35,8 +35,7 @@ final class Bridge {
     private static final ClassDesc EXECUTOR = ClassDesc.of(Executor.class.getName());
     private static final ClassDesc THREAD = ClassDesc.of(Thread.class.getName());
 
-    private Bridge() {
-    }
+    private Bridge() {}
 
     /**
      * Defines the bridge in {@code java.lang} (which must be open to the agent) and sets its
@@ -49,21 +48,27 @@ final class Bridge {
     }
 
     static byte[] bytes() {
-        return ClassFile.of().build(CLASS, cb -> cb
-                .withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC)
-                .withField(FIELD, FJP, fb -> fb.withFlags(AccessFlag.STATIC, AccessFlag.VOLATILE))
-                .withMethodBody(CHOOSE, MethodTypeDesc.of(EXECUTOR, EXECUTOR), ClassFile.ACC_STATIC, code -> {
-                    Label keep = code.newLabel();
-                    code.aload(0)
-                            .ifnonnull(keep)
-                            .invokestatic(THREAD, "currentThread", MethodTypeDesc.of(THREAD))
-                            .invokevirtual(THREAD, "isVirtual", MethodTypeDesc.of(ConstantDescs.CD_boolean))
-                            .ifne(keep)
-                            .getstatic(CLASS, FIELD, FJP)
-                            .areturn()
-                            .labelBinding(keep)
-                            .aload(0)
-                            .areturn();
-                }));
+        return ClassFile.of()
+                .build(
+                        CLASS,
+                        cb -> cb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC)
+                                .withField(FIELD, FJP, fb -> fb.withFlags(AccessFlag.STATIC, AccessFlag.VOLATILE))
+                                .withMethodBody(
+                                        CHOOSE, MethodTypeDesc.of(EXECUTOR, EXECUTOR), ClassFile.ACC_STATIC, code -> {
+                                            Label keep = code.newLabel();
+                                            code.aload(0)
+                                                    .ifnonnull(keep)
+                                                    .invokestatic(THREAD, "currentThread", MethodTypeDesc.of(THREAD))
+                                                    .invokevirtual(
+                                                            THREAD,
+                                                            "isVirtual",
+                                                            MethodTypeDesc.of(ConstantDescs.CD_boolean))
+                                                    .ifne(keep)
+                                                    .getstatic(CLASS, FIELD, FJP)
+                                                    .areturn()
+                                                    .labelBinding(keep)
+                                                    .aload(0)
+                                                    .areturn();
+                                        }));
     }
 }

@@ -43,11 +43,16 @@ final class VirtualThreadPatch implements ClassFileTransformer {
     static final String TARGET = "java/lang/VirtualThread";
     /** The feature release whose VirtualThread this patch knows (as WeftAgent.JDK). */
     static final int JDK = 25;
+
     private static final ClassDesc FJP = ClassDesc.of(ForkJoinPool.class.getName());
     private static final ClassDesc EXECUTOR = ClassDesc.of(Executor.class.getName());
     private static final MethodTypeDesc CREATE = MethodTypeDesc.of(FJP);
-    private static final MethodTypeDesc CONSTRUCTOR = MethodTypeDesc.of(ConstantDescs.CD_void,
-            EXECUTOR, ConstantDescs.CD_String, ConstantDescs.CD_int, ClassDesc.of(Runnable.class.getName()));
+    private static final MethodTypeDesc CONSTRUCTOR = MethodTypeDesc.of(
+            ConstantDescs.CD_void,
+            EXECUTOR,
+            ConstantDescs.CD_String,
+            ConstantDescs.CD_int,
+            ClassDesc.of(Runnable.class.getName()));
 
     /** Which change: the default scheduler (at start-up) or the constructor (late attach). */
     private final boolean late;
@@ -61,8 +66,13 @@ final class VirtualThreadPatch implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain domain, byte[] classfileBuffer) {
+    public byte[] transform(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> classBeingRedefined,
+            ProtectionDomain domain,
+            byte[] classfileBuffer) {
         if (loader != null || !TARGET.equals(className)) {
             return null;
         }
@@ -86,15 +96,19 @@ final class VirtualThreadPatch implements ClassFileTransformer {
         ClassModel cm = cf.parse(original);
         checkShape(cm, late);
         if (!late) {
-            return cf.transformClass(cm, ClassTransform.transformingMethodBodies(
-                    m -> m.methodName().equalsString("createDefaultScheduler")
-                            && m.methodTypeSymbol().equals(CREATE),
-                    new ReturnWeftFirst()));
+            return cf.transformClass(
+                    cm,
+                    ClassTransform.transformingMethodBodies(
+                            m -> m.methodName().equalsString("createDefaultScheduler")
+                                    && m.methodTypeSymbol().equals(CREATE),
+                            new ReturnWeftFirst()));
         }
-        return cf.transformClass(cm, ClassTransform.transformingMethodBodies(
-                m -> m.methodName().equalsString(ConstantDescs.INIT_NAME)
-                        && m.methodTypeSymbol().equals(CONSTRUCTOR),
-                new ChooseWeftFirst()));
+        return cf.transformClass(
+                cm,
+                ClassTransform.transformingMethodBodies(
+                        m -> m.methodName().equalsString(ConstantDescs.INIT_NAME)
+                                && m.methodTypeSymbol().equals(CONSTRUCTOR),
+                        new ChooseWeftFirst()));
     }
 
     /** Names what is missing from {@code VirtualThread}, if anything. */
@@ -105,17 +119,21 @@ final class VirtualThreadPatch implements ClassFileTransformer {
         boolean create = false;
         boolean constructor = false;
         for (MethodModel m : cm.methods()) {
-            if (m.methodName().equalsString("createDefaultScheduler") && m.methodTypeSymbol().equals(CREATE)
-                    && m.flags().has(AccessFlag.STATIC) && m.code().isPresent()) {
+            if (m.methodName().equalsString("createDefaultScheduler")
+                    && m.methodTypeSymbol().equals(CREATE)
+                    && m.flags().has(AccessFlag.STATIC)
+                    && m.code().isPresent()) {
                 create = true;
             }
-            if (m.methodName().equalsString(ConstantDescs.INIT_NAME) && m.methodTypeSymbol().equals(CONSTRUCTOR)) {
+            if (m.methodName().equalsString(ConstantDescs.INIT_NAME)
+                    && m.methodTypeSymbol().equals(CONSTRUCTOR)) {
                 constructor = true;
             }
         }
         boolean field = false;
         for (FieldModel f : cm.fields()) {
-            if (f.fieldName().equalsString("DEFAULT_SCHEDULER") && f.fieldType().equalsString(FJP.descriptorString())
+            if (f.fieldName().equalsString("DEFAULT_SCHEDULER")
+                    && f.fieldType().equalsString(FJP.descriptorString())
                     && f.flags().has(AccessFlag.STATIC)) {
                 field = true;
             }

@@ -14,8 +14,7 @@ public final class WeftAgent {
     /** The one feature release the agent knows the virtual-thread internals of. */
     static final int JDK = 25;
 
-    private WeftAgent() {
-    }
+    private WeftAgent() {}
 
     /**
      * {@code -javaagent:weft-agent.jar[=options]}, before {@code main}.
@@ -40,10 +39,13 @@ public final class WeftAgent {
     private static void start(String options, Instrumentation inst, boolean late) {
         int feature = featureRelease();
         if (feature < JDK) {
-            fail("needs JDK " + JDK + ", but this JVM is Java "
-                    + System.getProperty("java.version") + " (" + System.getProperty("java.home")
-                    + "). Fix: run with a JDK " + JDK + " java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64),"
-                    + " or drop -javaagent:weft-agent.jar.", options);
+            fail(
+                    "needs JDK " + JDK + ", but this JVM is Java "
+                            + System.getProperty("java.version") + " (" + System.getProperty("java.home")
+                            + "). Fix: run with a JDK " + JDK
+                            + " java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64),"
+                            + " or drop -javaagent:weft-agent.jar.",
+                    options);
             return;
         }
         try {
@@ -60,7 +62,10 @@ public final class WeftAgent {
             }
             fail("weft-agent failed to start: " + cause, options);
         } catch (ReflectiveOperationException | LinkageError e) {
-            fail("weft-agent.jar is damaged or incomplete (" + e + "). Fix: rebuild it with ./weft mvn -pl agent -am package", options);
+            fail(
+                    "weft-agent.jar is damaged or incomplete (" + e
+                            + "). Fix: rebuild it with ./weft mvn -pl agent -am package",
+                    options);
         }
     }
 
@@ -89,7 +94,9 @@ public final class WeftAgent {
         if (options != null) {
             for (String item : options.split(",")) {
                 int eq = item.indexOf('=');
-                if (eq > 0 && item.substring(0, eq).trim().equals("onError") && item.substring(eq + 1).trim().equals("warn")) {
+                if (eq > 0
+                        && item.substring(0, eq).trim().equals("onError")
+                        && item.substring(eq + 1).trim().equals("warn")) {
                     return true;
                 }
             }
@@ -100,7 +107,8 @@ public final class WeftAgent {
     /** One line on stderr, then exit status 1 (unless onError=warn: the JVM goes on, unchanged). */
     private static void fail(String message, String options) {
         if (warnOnly(options)) {
-            System.err.println("weft-agent: " + message + " (weft.agent.onError=warn: virtual threads stay on the JDK's scheduler)");
+            System.err.println("weft-agent: " + message
+                    + " (weft.agent.onError=warn: virtual threads stay on the JDK's scheduler)");
             return;
         }
         System.err.println("weft-agent: " + message);

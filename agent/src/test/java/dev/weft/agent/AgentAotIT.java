@@ -19,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentAotIT {
     private static final String SKIPPED = "weft-agent: a CDS archive or AOT cache is being made in this run";
-    private static final String ON_WEFT = "(?s).*ofVirtual VirtualThread\\[#\\d+\\]/runnable@weft-global-carrier-\\d+.*";
-    private static final String ON_JDK = "(?s).*ofVirtual VirtualThread\\[#\\d+\\]/runnable@ForkJoinPool-\\d+-worker-\\d+.*";
+    private static final String ON_WEFT =
+            "(?s).*ofVirtual VirtualThread\\[#\\d+\\]/runnable@weft-global-carrier-\\d+.*";
+    private static final String ON_JDK =
+            "(?s).*ofVirtual VirtualThread\\[#\\d+\\]/runnable@ForkJoinPool-\\d+-worker-\\d+.*";
 
     @TempDir
     Path tmp;
@@ -32,7 +34,8 @@ class AgentAotIT {
     private String programJar() throws Exception {
         Path jar = tmp.resolve("program.jar");
         String entry = CarrierNames.class.getName().replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out)) {
             j.putNextEntry(new JarEntry(entry));
             j.write(Files.readAllBytes(Path.of(AgentJvm.testClasses(), entry)));
             j.closeEntry();

@@ -25,7 +25,8 @@ class AgentBadInputIT {
     static final Path JAVA_17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
 
     /** Runs CarrierNames with {@code -javaagent:weft-agent.jar[=options]} and flags; only its stderr. */
-    static AgentJvm.Result stderr(String java, String options, Map<String, String> env, String... flags) throws Exception {
+    static AgentJvm.Result stderr(String java, String options, Map<String, String> env, String... flags)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", AgentJvm.testClasses()));
         cmd.add("-javaagent:" + AgentJvm.agentJar() + (options == null ? "" : "=" + options));
         cmd.addAll(List.of(flags));
@@ -53,13 +54,18 @@ class AgentBadInputIT {
     @ParameterizedTest(name = "-Dgomaxprocs={0}")
     @ValueSource(strings = {"0", "abc", "5000", "-1", ""})
     void badGomaxprocsProperty(String value) throws Exception {
-        refused(flags("-Dgomaxprocs=" + value), "-Dgomaxprocs=" + value + " is not valid", "gomaxprocs must be an integer from 1 to");
+        refused(
+                flags("-Dgomaxprocs=" + value),
+                "-Dgomaxprocs=" + value + " is not valid",
+                "gomaxprocs must be an integer from 1 to");
     }
 
     @Test
     void badGomaxprocsEnvironmentVariable() throws Exception {
-        refused(stderr(AgentJvm.java(), null, Map.of("GOMAXPROCS", "x")),
-                "environment variable GOMAXPROCS=x is not valid", "gomaxprocs must be an integer from 1 to");
+        refused(
+                stderr(AgentJvm.java(), null, Map.of("GOMAXPROCS", "x")),
+                "environment variable GOMAXPROCS=x is not valid",
+                "gomaxprocs must be an integer from 1 to");
     }
 
     @ParameterizedTest(name = "-D{0}={1}")
@@ -80,8 +86,10 @@ class AgentBadInputIT {
 
     @Test
     void unknownAgentOption() throws Exception {
-        refused(stderr(AgentJvm.java(), "gomaxprocs=2,maxprocs=4", Map.of()),
-                "unknown agent option 'maxprocs=4'", "Known options: gomaxprocs=N, onError=exit|warn");
+        refused(
+                stderr(AgentJvm.java(), "gomaxprocs=2,maxprocs=4", Map.of()),
+                "unknown agent option 'maxprocs=4'",
+                "Known options: gomaxprocs=N, onError=exit|warn");
     }
 
     @ParameterizedTest(name = "={0}")
@@ -97,8 +105,10 @@ class AgentBadInputIT {
 
     @Test
     void agentOptionAndSystemPropertyDisagree() throws Exception {
-        refused(stderr(AgentJvm.java(), "gomaxprocs=3", Map.of(), "-Dgomaxprocs=2"),
-                "-Dgomaxprocs=2 and the agent option gomaxprocs=3 disagree", "Fix");
+        refused(
+                stderr(AgentJvm.java(), "gomaxprocs=3", Map.of(), "-Dgomaxprocs=2"),
+                "-Dgomaxprocs=2 and the agent option gomaxprocs=3 disagree",
+                "Fix");
     }
 
     @Test
@@ -123,10 +133,14 @@ class AgentBadInputIT {
         }
         cmd.add(CarrierNames.class.getName());
         String out = AgentJvm.exec(cmd, Map.of(), false).ok();
-        List<String> warnings = out.lines().filter(l -> l.startsWith("weft-agent: ")).toList();
+        List<String> warnings =
+                out.lines().filter(l -> l.startsWith("weft-agent: ")).toList();
         assertEquals(1, warnings.size(), out);
-        assertTrue(warnings.getFirst().contains("-Dgomaxprocs=0 is not valid")
-                && warnings.getFirst().contains("weft.agent.onError=warn: virtual threads stay on the JDK's scheduler"), out);
+        assertTrue(
+                warnings.getFirst().contains("-Dgomaxprocs=0 is not valid")
+                        && warnings.getFirst()
+                                .contains("weft.agent.onError=warn: virtual threads stay on the JDK's scheduler"),
+                out);
         assertTrue(out.matches("(?s).*ofVirtual .*@ForkJoinPool-\\d+-worker-\\d+.*"), out);
         assertTrue(out.matches("(?s).*executor .*@ForkJoinPool-\\d+-worker-\\d+.*"), out);
     }
@@ -134,17 +148,24 @@ class AgentBadInputIT {
     @Test
     void notJdk25() throws Exception {
         assumeTrue(Files.isExecutable(JAVA_17), "no Java 17 at " + JAVA_17);
-        String line = refused(stderr(JAVA_17.toString(), null, Map.of()), "needs JDK 25", "this JVM is Java 17", "Fix:");
+        String line =
+                refused(stderr(JAVA_17.toString(), null, Map.of()), "needs JDK 25", "this JVM is Java 17", "Fix:");
         assertTrue(line.contains("-javaagent"), line);
     }
 
     @Test
     void onErrorWarnAsAnAgentOptionAlsoCoversABadOptionBesideIt() throws Exception {
-        List<String> cmd = List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
-                "-javaagent:" + AgentJvm.agentJar() + "=onError=warn,maxprocs=4", CarrierNames.class.getName());
+        List<String> cmd = List.of(
+                AgentJvm.java(),
+                "-cp",
+                AgentJvm.testClasses(),
+                "-javaagent:" + AgentJvm.agentJar() + "=onError=warn,maxprocs=4",
+                CarrierNames.class.getName());
         String out = AgentJvm.exec(cmd, Map.of(), false).ok();
-        assertTrue(out.contains("unknown agent option 'maxprocs=4'")
-                && out.contains("weft.agent.onError=warn: virtual threads stay on the JDK's scheduler"), out);
+        assertTrue(
+                out.contains("unknown agent option 'maxprocs=4'")
+                        && out.contains("weft.agent.onError=warn: virtual threads stay on the JDK's scheduler"),
+                out);
         assertTrue(out.matches("(?s).*ofVirtual .*@ForkJoinPool-\\d+-worker-\\d+.*"), out);
     }
 
@@ -153,7 +174,9 @@ class AgentBadInputIT {
         assumeTrue(Files.isExecutable(JAVA_17), "no Java 17 at " + JAVA_17);
         AgentJvm.Result r = stderr(JAVA_17.toString(), "onError=warn", Map.of());
         // the JVM goes on past the agent: to fail on this module's Java 25 class files, as it would without the agent
-        assertTrue(r.output().contains("weft-agent: needs JDK 25") && r.output().contains("(weft.agent.onError=warn"), r.output());
+        assertTrue(
+                r.output().contains("weft-agent: needs JDK 25") && r.output().contains("(weft.agent.onError=warn"),
+                r.output());
         assertTrue(r.output().contains("UnsupportedClassVersionError"), r.output());
     }
 
@@ -164,7 +187,8 @@ class AgentBadInputIT {
      */
     @Test
     void settingsChangedByTheApplicationAfterStartUpDoNotStopVirtualThreads() throws Exception {
-        String out = AgentJvm.withAgent(SettingsAfterStart.class, List.of("-Dgomaxprocs=2")).ok();
+        String out = AgentJvm.withAgent(SettingsAfterStart.class, List.of("-Dgomaxprocs=2"))
+                .ok();
         assertTrue(out.matches("(?s).*joined true on .*@weft-global-carrier-\\d+.*"), out);
         assertFalse(out.contains("cannot start"), out);
     }
@@ -172,7 +196,9 @@ class AgentBadInputIT {
     /** An error about a value that came from an agent option says so (it names the -D the user never typed). */
     @Test
     void aBadValueFromAnAgentOptionNamesTheOption() throws Exception {
-        refused(stderr(AgentJvm.java(), "gomaxprocs=4=5", Map.of()), "-Dgomaxprocs=4=5 is not valid",
+        refused(
+                stderr(AgentJvm.java(), "gomaxprocs=4=5", Map.of()),
+                "-Dgomaxprocs=4=5 is not valid",
                 "was set from the agent option gomaxprocs=4=5");
     }
 
@@ -180,8 +206,12 @@ class AgentBadInputIT {
     @ParameterizedTest(name = "options \"{0}\"")
     @ValueSource(strings = {",gomaxprocs=2", "gomaxprocs=2,", "gomaxprocs=2,,onError=exit", " , gomaxprocs=2 , "})
     void emptyItemsInTheOptionsAreSkipped(String options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
-                "-javaagent:" + AgentJvm.agentJar() + "=" + options, CarrierNames.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                AgentJvm.java(),
+                "-cp",
+                AgentJvm.testClasses(),
+                "-javaagent:" + AgentJvm.agentJar() + "=" + options,
+                CarrierNames.class.getName()));
         String out = AgentJvm.exec(cmd, Map.of(), false).ok();
         assertTrue(out.matches("(?s).*ofVirtual .*@weft-global-carrier-\\d+.*"), out);
     }
@@ -192,8 +222,12 @@ class AgentBadInputIT {
      */
     @Test
     void aRefusalThatWarnsTakesBackThePropertiesTheOptionsSet() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
-                "-javaagent:" + AgentJvm.agentJar() + "=onError=warn,gomaxprocs=0", SettingsAfterStart.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                AgentJvm.java(),
+                "-cp",
+                AgentJvm.testClasses(),
+                "-javaagent:" + AgentJvm.agentJar() + "=onError=warn,gomaxprocs=0",
+                SettingsAfterStart.class.getName()));
         String out = AgentJvm.exec(cmd, Map.of(), false).ok();
         assertTrue(out.contains("gomaxprocs property null"), out);
         assertTrue(out.matches("(?s).*joined true on .*@ForkJoinPool-\\d+-worker-\\d+.*"), out);

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Plain JDK programs (no weft import) in child JVMs under {@code -javaagent:weft-agent.jar}: their
@@ -22,20 +22,26 @@ class AgentBehaviourIT {
 
     /** The text after {@code label } on its line, which must be there. */
     static String line(String out, String label) {
-        return out.lines().filter(l -> l.startsWith(label + " ")).findFirst()
+        return out.lines()
+                .filter(l -> l.startsWith(label + " "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + label + "' line in:\n" + out))
                 .substring(label.length() + 1);
     }
 
     static void onWeft(String out, String label) {
         String l = line(out, label);
-        assertTrue(l.matches("VirtualThread\\[#\\d+.*" + WEFT + ".*"), label + " not on a weft carrier: " + l + "\n" + out);
+        assertTrue(
+                l.matches("VirtualThread\\[#\\d+.*" + WEFT + ".*"),
+                label + " not on a weft carrier: " + l + "\n" + out);
     }
 
     @Test
     void everyWayOfMakingAVirtualThreadUsesWeftCarriers() throws Exception {
-        String out = AgentJvm.withAgent(CarrierNamesEverywhere.class, List.of("-Dgomaxprocs=2")).ok();
-        for (String label : List.of("ofVirtual", "startVirtualThread", "executor", "fromPlatformThread", "webAppLoader")) {
+        String out = AgentJvm.withAgent(CarrierNamesEverywhere.class, List.of("-Dgomaxprocs=2"))
+                .ok();
+        for (String label :
+                List.of("ofVirtual", "startVirtualThread", "executor", "fromPlatformThread", "webAppLoader")) {
             onWeft(out, label);
         }
         assertTrue(line(out, "webAppLoader").endsWith("loader=web-app"), out);
@@ -43,8 +49,10 @@ class AgentBehaviourIT {
 
     @Test
     void withoutTheAgentTheSameWaysUseTheJdkScheduler() throws Exception {
-        String out = AgentJvm.withoutAgent(CarrierNamesEverywhere.class, List.of()).ok();
-        for (String label : List.of("ofVirtual", "startVirtualThread", "executor", "fromPlatformThread", "webAppLoader")) {
+        String out =
+                AgentJvm.withoutAgent(CarrierNamesEverywhere.class, List.of()).ok();
+        for (String label :
+                List.of("ofVirtual", "startVirtualThread", "executor", "fromPlatformThread", "webAppLoader")) {
             assertTrue(line(out, label).matches(".*" + JDK + ".*"), label + ": " + out);
         }
     }
@@ -52,8 +60,10 @@ class AgentBehaviourIT {
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
     void sleepParkNanosAndTimedWaitKeepTheirTiming(int procs) throws Exception {
-        String out = AgentJvm.withAgent(TimedWaits.class, List.of("-Dgomaxprocs=" + procs)).ok();
-        Matcher m = Pattern.compile("(?m)^(sleep|parkNanos|wait) ms=(\\d+) (.*)$").matcher(out);
+        String out = AgentJvm.withAgent(TimedWaits.class, List.of("-Dgomaxprocs=" + procs))
+                .ok();
+        Matcher m =
+                Pattern.compile("(?m)^(sleep|parkNanos|wait) ms=(\\d+) (.*)$").matcher(out);
         int seen = 0;
         while (m.find()) {
             seen++;
@@ -68,7 +78,8 @@ class AgentBehaviourIT {
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
     void contendedSynchronizedWithMoreBlockedVirtualThreadsThanCarriersFinishes(int procs) throws Exception {
-        String out = AgentJvm.withAgent(MonitorContention.class, List.of("-Dgomaxprocs=" + procs), "50", "1000").ok();
+        String out = AgentJvm.withAgent(MonitorContention.class, List.of("-Dgomaxprocs=" + procs), "50", "1000")
+                .ok();
         assertEquals("50", line(out, "contended"), out);
         assertEquals("1000", line(out, "pingpong"), out);
         String carriers = line(out, "carriers");
@@ -77,9 +88,11 @@ class AgentBehaviourIT {
 
     @Test
     void jdkHttpServerAndHttpClientOnVirtualThreadsRunOnWeft() throws Exception {
-        String out = AgentJvm.withAgent(HttpServerAndClient.class, List.of("-Dgomaxprocs=2"), "200").ok();
+        String out = AgentJvm.withAgent(HttpServerAndClient.class, List.of("-Dgomaxprocs=2"), "200")
+                .ok();
         assertEquals("200/200", line(out, "answered"), out);
-        List<String> handlers = out.lines().filter(l -> l.startsWith("handler ")).toList();
+        List<String> handlers =
+                out.lines().filter(l -> l.startsWith("handler ")).toList();
         assertFalse(handlers.isEmpty(), out);
         for (String h : handlers) {
             assertTrue(h.matches("handler weft-global-carrier-\\d+"), h + "\n" + out);
@@ -88,16 +101,19 @@ class AgentBehaviourIT {
 
     @Test
     void systemExitFromAVirtualThreadExitsWithItsStatus() throws Exception {
-        AgentJvm.Result r = AgentJvm.withAgent(ExitFromVirtualThread.class, List.of("-Dgomaxprocs=1")).noCrash();
+        AgentJvm.Result r = AgentJvm.withAgent(ExitFromVirtualThread.class, List.of("-Dgomaxprocs=1"))
+                .noCrash();
         assertEquals(3, r.exitCode(), r.output());
         assertTrue(line(r.output(), "exiting from").matches(".*" + WEFT + ".*"), r.output());
-        assertEquals(3, AgentJvm.withoutAgent(ExitFromVirtualThread.class, List.of()).exitCode());
+        assertEquals(
+                3, AgentJvm.withoutAgent(ExitFromVirtualThread.class, List.of()).exitCode());
     }
 
     @Test
     void theJvmExitsWhenMainReturnsWithVirtualThreadsParkedForever() throws Exception {
         long start = System.nanoTime();
-        String out = AgentJvm.withAgent(ExitWithParkedVirtualThreads.class, List.of("-Dgomaxprocs=2"), "1000").ok();
+        String out = AgentJvm.withAgent(ExitWithParkedVirtualThreads.class, List.of("-Dgomaxprocs=2"), "1000")
+                .ok();
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertTrue(line(out, "parked 1000 e.g.").matches(".*" + WEFT + ".*"), out);
         assertTrue(seconds < 30, "took " + seconds + " s to exit (the JVM waited for the virtual threads?)\n" + out);

@@ -20,25 +20,37 @@ class AgentJettyIT {
     private static final String JDK_CARRIER = "ForkJoinPool-\\d+-worker-\\d+";
     /** Concurrent GETs the client sends; it also sends one GET without a name and one POST. */
     private static final int REQUESTS = 200;
+
     private static final int HANDLERS = REQUESTS + 2;
 
     @Test
     void jettyHandlersOnAQueuedThreadPoolWithAVirtualThreadPoolRunOnWeftCarriers() throws Exception {
-        String out = AgentJvm.run(classPath(), List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2"),
-                JettyHello.class.getName(), "qtp", String.valueOf(REQUESTS)).ok();
+        String out = AgentJvm.run(
+                        classPath(),
+                        List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2"),
+                        JettyHello.class.getName(),
+                        "qtp",
+                        String.valueOf(REQUESTS))
+                .ok();
         assertAllCarriers(out, WEFT_CARRIER, HANDLERS);
     }
 
     @Test
     void jettyWithTheVirtualThreadPoolAsItsOnlyPoolRunsOnWeftCarriers() throws Exception {
-        String out = AgentJvm.run(classPath(), List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2"),
-                JettyHello.class.getName(), "vtp", String.valueOf(REQUESTS)).ok();
+        String out = AgentJvm.run(
+                        classPath(),
+                        List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=2"),
+                        JettyHello.class.getName(),
+                        "vtp",
+                        String.valueOf(REQUESTS))
+                .ok();
         assertAllCarriers(out, WEFT_CARRIER, HANDLERS);
     }
 
     @Test
     void withoutTheAgentTheSameServerRunsOnForkJoinPoolWorkers() throws Exception {
-        String out = AgentJvm.run(classPath(), List.of(), JettyHello.class.getName(), "qtp", String.valueOf(REQUESTS)).ok();
+        String out = AgentJvm.run(classPath(), List.of(), JettyHello.class.getName(), "qtp", String.valueOf(REQUESTS))
+                .ok();
         assertAllCarriers(out, JDK_CARRIER, HANDLERS);
     }
 
@@ -52,7 +64,9 @@ class AgentJettyIT {
         int total = 0;
         for (String line : lines) {
             String[] f = line.split(" ");
-            assertTrue(f.length == 3 && f[1].matches(pattern), "handler carrier '" + line + "' is not " + pattern + ":\n" + out);
+            assertTrue(
+                    f.length == 3 && f[1].matches(pattern),
+                    "handler carrier '" + line + "' is not " + pattern + ":\n" + out);
             total += Integer.parseInt(f[2]);
         }
         assertTrue(total == handlers, "carrier counts add up to " + total + ", not " + handlers + ":\n" + out);
@@ -73,7 +87,10 @@ class AgentJettyIT {
                 })
                 .forEach(entries::add);
         assertTrue(entries.stream().anyMatch(e -> e.contains("jetty-server")), "no jetty-server jar on " + entries);
-        assertTrue(entries.stream().skip(1).noneMatch(e -> Path.of(e).getFileName().toString().startsWith("weft")),
+        assertTrue(
+                entries.stream()
+                        .skip(1)
+                        .noneMatch(e -> Path.of(e).getFileName().toString().startsWith("weft")),
                 "weft on the child's class path: " + entries);
         return AgentJvm.classPath(entries.toArray(String[]::new));
     }

@@ -17,8 +17,7 @@ import java.util.List;
  * on the child's class path, as for a user. Output is stdout and stderr together.
  */
 final class AgentJvm {
-    private AgentJvm() {
-    }
+    private AgentJvm() {}
 
     /** What a child printed and how it exited. */
     record Result(int exitCode, String output) {
@@ -32,7 +31,8 @@ final class AgentJvm {
 
         /** Checks no JVM crash, fatal agent error or native stack dump. */
         Result noCrash() {
-            for (String bad : List.of("FATAL ERROR", "hs_err_pid", "SIGSEGV", "A fatal error", "*** java.lang.instrument")) {
+            for (String bad :
+                    List.of("FATAL ERROR", "hs_err_pid", "SIGSEGV", "A fatal error", "*** java.lang.instrument")) {
                 assertFalse(output.contains(bad), "'" + bad + "' in:\n" + output);
             }
             return this;
@@ -43,8 +43,10 @@ final class AgentJvm {
     static Path agentJar() {
         String p = System.getProperty("weft.agent.jar");
         Path jar = p != null ? Path.of(p) : Path.of("target", "weft-agent.jar");
-        assertTrue(Files.isRegularFile(jar), "weft-agent.jar not built at " + jar.toAbsolutePath()
-                + ": run the tests with 'mvn verify' (they are integration tests, after package)");
+        assertTrue(
+                Files.isRegularFile(jar),
+                "weft-agent.jar not built at " + jar.toAbsolutePath()
+                        + ": run the tests with 'mvn verify' (they are integration tests, after package)");
         return jar.toAbsolutePath();
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class AgentLoggingIT {
     /** {@code -Dgomaxprocs.schedtrace=100}: sysmon logs a schedtrace line every 100 ms. */
     static final List<String> SCHEDTRACE = List.of("-Dgomaxprocs=1", "-Dgomaxprocs.schedtrace=100");
+
     static final String SCHED_LINE = "(?s).*INFO dev\\.weft\\.scheduler\\.schedtrace - SCHED \\d+ms: gomaxprocs=1 .*";
 
     static void noSlf4jNoise(String out) {
@@ -34,13 +35,14 @@ class AgentLoggingIT {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(cp.split(File.pathSeparator))
                 .filter(e -> Path.of(e).getFileName().toString().matches(name + "-\\d.*\\.jar"))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " jar on the test class path: " + cp));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " jar on the test class path: " + cp));
     }
 
     @Test
     void anApplicationWithNoSlf4jGetsWeftsLogLinesOnStderr() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(),
-                "-javaagent:" + AgentJvm.agentJar()));
+        List<String> cmd = new ArrayList<>(
+                List.of(AgentJvm.java(), "-cp", AgentJvm.testClasses(), "-javaagent:" + AgentJvm.agentJar()));
         cmd.addAll(SCHEDTRACE);
         cmd.addAll(List.of(VirtualThreadsForAWhile.class.getName(), "500"));
         AgentJvm.Result stderr = AgentJvm.exec(cmd, Map.of(), true).noCrash();
@@ -56,11 +58,14 @@ class AgentLoggingIT {
         String cp = AgentJvm.classPath(AgentJvm.testClasses(), testClassPathJar("slf4j-api"), simple);
         List<String> flags = new ArrayList<>(List.of("-javaagent:" + AgentJvm.agentJar()));
         flags.addAll(SCHEDTRACE);
-        String out = AgentJvm.run(cp, flags, Slf4jApplication.class.getName(), "500").ok();
+        String out =
+                AgentJvm.run(cp, flags, Slf4jApplication.class.getName(), "500").ok();
         assertTrue(out.contains("INFO app - the application logs through its own SLF4J"), out);
         String factory = AgentBehaviourIT.line(out, "factory");
         assertTrue(factory.startsWith("org.slf4j.simple.SimpleLoggerFactory "), factory);
-        assertEquals(Path.of(simple).toAbsolutePath(), Path.of(java.net.URI.create(factory.substring(factory.indexOf(' ') + 1))),
+        assertEquals(
+                Path.of(simple).toAbsolutePath(),
+                Path.of(java.net.URI.create(factory.substring(factory.indexOf(' ') + 1))),
                 "not the application's slf4j-simple: " + factory);
         assertTrue(out.matches(SCHED_LINE), "no schedtrace line:\n" + out);
         noSlf4jNoise(out);
@@ -76,12 +81,16 @@ class AgentLoggingIT {
         String cp = AgentJvm.classPath(AgentJvm.testClasses(), testClassPathJar("slf4j-api"));
         List<String> flags = new ArrayList<>(List.of("-javaagent:" + AgentJvm.agentJar()));
         flags.addAll(SCHEDTRACE);
-        String out = AgentJvm.run(cp, flags, Slf4jApplication.class.getName(), "500").ok();
+        String out =
+                AgentJvm.run(cp, flags, Slf4jApplication.class.getName(), "500").ok();
         assertTrue(out.matches(SCHED_LINE), "no schedtrace line:\n" + out);
         assertTrue(out.contains("factory org.slf4j.helpers.NOPLoggerFactory"), out);
-        String without = AgentJvm.run(cp, List.of(), Slf4jApplication.class.getName(), "500").ok();
+        String without = AgentJvm.run(cp, List.of(), Slf4jApplication.class.getName(), "500")
+                .ok();
         assertTrue(without.contains("factory org.slf4j.helpers.NOPLoggerFactory"), without);
-        assertEquals(without.contains("No SLF4J providers were found"), out.contains("No SLF4J providers were found"),
+        assertEquals(
+                without.contains("No SLF4J providers were found"),
+                out.contains("No SLF4J providers were found"),
                 "the agent changed what the application's SLF4J says:\n" + out);
     }
 
@@ -96,9 +105,17 @@ class AgentLoggingIT {
         String api = testClassPathJar("slf4j-api");
         String simple = testClassPathJar("slf4j-simple");
         for (String mode : List.of("parent-first", "child-first")) {
-            String out = AgentJvm.run(AgentJvm.testClasses(), List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=1"),
-                    NestedLoaderSlf4j.class.getName(), mode, api, simple).ok();
-            assertTrue(out.matches("(?s).*LoggerFactory from file:\\S*" + Path.of(api).getFileName() + "\n.*"),
+            String out = AgentJvm.run(
+                            AgentJvm.testClasses(),
+                            List.of("-javaagent:" + AgentJvm.agentJar(), "-Dgomaxprocs=1"),
+                            NestedLoaderSlf4j.class.getName(),
+                            mode,
+                            api,
+                            simple)
+                    .ok();
+            assertTrue(
+                    out.matches(
+                            "(?s).*LoggerFactory from file:\\S*" + Path.of(api).getFileName() + "\n.*"),
                     mode + ": not the application's slf4j-api:\n" + out);
             assertTrue(out.contains("factory org.slf4j.simple.SimpleLoggerFactory"), mode + ":\n" + out);
             assertTrue(out.contains("the nested application logs through its own SLF4J"), mode + ":\n" + out);

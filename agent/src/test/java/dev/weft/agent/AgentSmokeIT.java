@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 class AgentSmokeIT {
     @Test
     void virtualThreadsOfPlainJdkCodeRunOnWeftCarriers() throws Exception {
-        String out = AgentJvm.withAgent(CarrierNames.class, List.of("-Dgomaxprocs=2")).ok();
-        assertTrue(out.contains("ofVirtual VirtualThread[") && out.matches("(?s).*ofVirtual .*@weft-global-carrier-\\d+.*"), out);
+        String out = AgentJvm.withAgent(CarrierNames.class, List.of("-Dgomaxprocs=2"))
+                .ok();
+        assertTrue(
+                out.contains("ofVirtual VirtualThread[")
+                        && out.matches("(?s).*ofVirtual .*@weft-global-carrier-\\d+.*"),
+                out);
         assertTrue(out.matches("(?s).*executor .*@weft-global-carrier-\\d+.*"), out);
     }
 

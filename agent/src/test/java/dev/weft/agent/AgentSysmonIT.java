@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentSysmonIT {
     private static final String DEADLOCK = "all goroutines are asleep - deadlock!";
-    private static final String DEBUG_DEADLOCK_WATCH = "-Ddev.weft.agent.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug";
+    private static final String DEBUG_DEADLOCK_WATCH =
+            "-Ddev.weft.agent.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug";
 
     @TempDir
     Path tmp;
@@ -29,7 +30,8 @@ class AgentSysmonIT {
     @Test
     void aFileReadBlockingTheOnlyCarrierDoesNotStallOtherVirtualThreads() throws Exception {
         Path fifo = mkfifo(tmp.resolve("fifo"));
-        String out = AgentJvm.withAgent(FifoReaderProgram.class, List.of("-Dgomaxprocs=1"), fifo.toString(), "50", "60").ok();
+        String out = AgentJvm.withAgent(FifoReaderProgram.class, List.of("-Dgomaxprocs=1"), fifo.toString(), "50", "60")
+                .ok();
         assertTrue(out.contains("ticker finished: ticks 50, reader still blocked true"), out);
         assertTrue(out.contains("reader read 5"), out);
         Matcher m = Pattern.compile("handoffs (\\d+)").matcher(out);
@@ -40,19 +42,27 @@ class AgentSysmonIT {
     @Test
     void withoutTheHandoffTheBlockedCarrierStallsTheOthers() throws Exception {
         Path fifo = mkfifo(tmp.resolve("fifo"));
-        String out = AgentJvm.withAgent(FifoReaderProgram.class, List.of("-Dgomaxprocs=1", "-Dweft.handoff=off"),
-                fifo.toString(), "50", "3").ok();
+        String out = AgentJvm.withAgent(
+                        FifoReaderProgram.class,
+                        List.of("-Dgomaxprocs=1", "-Dweft.handoff=off"),
+                        fifo.toString(),
+                        "50",
+                        "3")
+                .ok();
         assertTrue(out.contains("ticker stalled: ticks 0, reader still blocked true"), out);
         assertTrue(out.contains("handoffs 0"), out);
     }
 
     @Test
     void schedtracePrintsGosSchedLines() throws Exception {
-        try (LiveChild child = LiveChild.withAgent(ParkedUntilStdinProgram.class,
-                List.of("-Dgomaxprocs=2", "-Dgomaxprocs.schedtrace=200"), "3")) {
+        try (LiveChild child = LiveChild.withAgent(
+                ParkedUntilStdinProgram.class, List.of("-Dgomaxprocs=2", "-Dgomaxprocs.schedtrace=200"), "3")) {
             String line = child.awaitLine(l -> l.contains("SCHED "), 2, Duration.ofSeconds(60));
-            assertTrue(line.matches(".*dev\\.weft\\.scheduler\\.schedtrace - SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+"
-                    + " spinningthreads=\\d+ idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+\\]"), line);
+            assertTrue(
+                    line.matches(
+                            ".*dev\\.weft\\.scheduler\\.schedtrace - SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+"
+                                    + " spinningthreads=\\d+ idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+\\]"),
+                    line);
             child.send("go");
             child.awaitExit().ok();
         }
@@ -60,7 +70,7 @@ class AgentSysmonIT {
 
     @Test
     void virtualThreadsParkedForeverOnEachOtherAreReported() throws Exception {
-        String report = deadlockReport("queues", List.of(), child -> { });
+        String report = deadlockReport("queues", List.of(), child -> {});
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
@@ -74,21 +84,23 @@ class AgentSysmonIT {
             assertTrue(dump.matches("(?s).*\"virtual\": true,\\s*\"name\": \"SubPoller-\\d+\".*"), dump);
         });
         assertTrue(report.contains("echoed ping"), report);
-        assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), "the pollers not counted:\n" + report);
+        assertTrue(
+                report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"),
+                "the pollers not counted:\n" + report);
         assertFalse(report.contains("sun.nio.ch.Poller"), "a poller listed as deadlocked:\n" + report);
     }
 
     /** A recording registers JFR's shutdown hook, which only dumps it: no waker. */
     @Test
     void aDeadlockIsReportedWhileJfrRecords() throws Exception {
-        String report = deadlockReport("queues", List.of("-XX:StartFlightRecording"), child -> { });
+        String report = deadlockReport("queues", List.of("-XX:StartFlightRecording"), child -> {});
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
     /** java.util.logging's LogManager registers a shutdown hook that only closes its handlers: no waker. */
     @Test
     void aDeadlockIsReportedInAProgramThatUsesJavaUtilLogging() throws Exception {
-        String report = deadlockReport("logging", List.of(), child -> { });
+        String report = deadlockReport("logging", List.of(), child -> {});
         assertTrue(report.contains("logged through java.util.logging"), report);
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
@@ -96,17 +108,22 @@ class AgentSysmonIT {
     /** {@code close()} of a virtual-thread-per-task executor waits for its threads only (one-day timed waits in a loop). */
     @Test
     void tasksOfAnExecutorThatMainClosesAreReported() throws Exception {
-        String report = deadlockReport("executor", List.of(), child -> { });
+        String report = deadlockReport("executor", List.of(), child -> {});
         assertTrue(report.contains(DEADLOCK + " (2 virtual threads of weft-global parked)"), report);
     }
 
     @Test
     void aVirtualThreadBlockedInAcceptIsNoDeadlock() throws Exception {
-        try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, List.of("-Dgomaxprocs=2", DEBUG_DEADLOCK_WATCH), "accept")) {
+        try (LiveChild child =
+                LiveChild.withAgent(DeadlockProgram.class, List.of("-Dgomaxprocs=2", DEBUG_DEADLOCK_WATCH), "accept")) {
             child.awaitLine("parked accept"::equals, 1, Duration.ofSeconds(60));
             // sysmon looks after 1 s of quiet, then 1 s later, then 2 s: wait for two looks that say why not
-            child.awaitLine(l -> l.contains("quiet, but no deadlock: VirtualThread[") && l.contains(",deadlock-accept]")
-                    && l.endsWith(" is OTHER"), 2, Duration.ofSeconds(60));
+            child.awaitLine(
+                    l -> l.contains("quiet, but no deadlock: VirtualThread[")
+                            && l.contains(",deadlock-accept]")
+                            && l.endsWith(" is OTHER"),
+                    2,
+                    Duration.ofSeconds(60));
             assertEquals(0, child.count(l -> l.contains(DEADLOCK)), child.output());
         }
     }
@@ -125,7 +142,10 @@ class AgentSysmonIT {
         all.addAll(flags);
         try (LiveChild child = LiveChild.withAgent(DeadlockProgram.class, all, mode)) {
             child.awaitLine(("parked " + mode)::equals, 1, Duration.ofSeconds(60));
-            child.awaitLine(l -> l.contains("ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-global: " + DEADLOCK), 1, Duration.ofSeconds(60));
+            child.awaitLine(
+                    l -> l.contains("ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-global: " + DEADLOCK),
+                    1,
+                    Duration.ofSeconds(60));
             child.awaitLine(l -> l.contains("at dev.weft.agent.DeadlockProgram.lambda$"), 2, Duration.ofSeconds(10));
             inspect.check(child);
             String out = child.output();

@@ -8,16 +8,17 @@ import java.util.concurrent.Executors;
  * {@code Thread.ofVirtual()}, and of one from {@code Executors.newVirtualThreadPerTaskExecutor()}.
  */
 public final class CarrierNames {
-    private CarrierNames() {
-    }
+    private CarrierNames() {}
 
     public static void main(String[] args) throws Exception {
         String[] seen = new String[1];
-        Thread t = Thread.ofVirtual().start(() -> seen[0] = Thread.currentThread().toString());
+        Thread t =
+                Thread.ofVirtual().start(() -> seen[0] = Thread.currentThread().toString());
         t.join();
         System.out.println("ofVirtual " + seen[0]);
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            System.out.println("executor " + ex.submit(() -> Thread.currentThread().toString()).get());
+            System.out.println("executor "
+                    + ex.submit(() -> Thread.currentThread().toString()).get());
         }
         System.out.println("done");
     }

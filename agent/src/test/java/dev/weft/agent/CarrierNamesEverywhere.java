@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * separate {@link URLClassLoader} (as a web app's, whose parent is the platform loader).
  */
 public final class CarrierNamesEverywhere {
-    private CarrierNamesEverywhere() {
-    }
+    private CarrierNamesEverywhere() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("ofVirtual " + onVirtualThread(Thread.ofVirtual()::start));
         System.out.println("startVirtualThread " + onVirtualThread(Thread::startVirtualThread));
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            System.out.println("executor " + ex.submit(() -> Thread.currentThread().toString()).get());
+            System.out.println("executor "
+                    + ex.submit(() -> Thread.currentThread().toString()).get());
         }
         AtomicReference<String> fromPlatform = new AtomicReference<>();
         Thread platform = Thread.ofPlatform().name("not-main").start(() -> {
@@ -35,10 +35,15 @@ public final class CarrierNamesEverywhere {
         platform.join();
         System.out.println("fromPlatformThread " + fromPlatform.get());
 
-        URL classes = Path.of(CarrierNamesEverywhere.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toUri().toURL();
-        try (URLClassLoader webApp = new URLClassLoader("web-app", new URL[] {classes},
-                ClassLoader.getPlatformClassLoader())) {
+        URL classes = Path.of(CarrierNamesEverywhere.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toUri()
+                .toURL();
+        try (URLClassLoader webApp =
+                new URLClassLoader("web-app", new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
             Class<?> task = webApp.loadClass("dev.weft.agent.WebAppVirtualThread");
             if (task.getClassLoader() != webApp) {
                 throw new AssertionError("not loaded by the web-app loader: " + task.getClassLoader());

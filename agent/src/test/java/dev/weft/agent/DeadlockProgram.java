@@ -31,8 +31,7 @@ import java.util.concurrent.SynchronousQueue;
  * </ul>
  */
 public final class DeadlockProgram {
-    private DeadlockProgram() {
-    }
+    private DeadlockProgram() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -41,7 +40,8 @@ public final class DeadlockProgram {
             System.out.println("echoed " + socketExchange());
         }
         if (mode.equals("logging")) {
-            java.util.logging.Logger.getLogger(DeadlockProgram.class.getName()).info("logged through java.util.logging");
+            java.util.logging.Logger.getLogger(DeadlockProgram.class.getName())
+                    .info("logged through java.util.logging");
         }
         if (mode.equals("accept")) {
             ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -93,7 +93,9 @@ public final class DeadlockProgram {
     static String socketExchange() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread echo = Thread.ofVirtual().name("echo-server").start(() -> {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                try (Socket s = server.accept();
+                        InputStream in = s.getInputStream();
+                        OutputStream out = s.getOutputStream()) {
                     out.write(in.readNBytes(4));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -7,8 +7,7 @@ import java.util.concurrent.CountDownLatch;
  * must exit with status 3 (main never prints {@code done}).
  */
 public final class ExitFromVirtualThread {
-    private ExitFromVirtualThread() {
-    }
+    private ExitFromVirtualThread() {}
 
     public static void main(String[] args) throws Exception {
         Thread.ofVirtual().start(() -> {

@@ -9,8 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * threads, so the JVM must exit with status 0.
  */
 public final class ExitWithParkedVirtualThreads {
-    private ExitWithParkedVirtualThreads() {
-    }
+    private ExitWithParkedVirtualThreads() {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
@@ -20,7 +19,7 @@ public final class ExitWithParkedVirtualThreads {
             Thread.ofVirtual().start(() -> {
                 carrier[0] = Thread.currentThread().toString();
                 started.countDown();
-                for (;;) {
+                for (; ; ) {
                     LockSupport.park();
                 }
             });

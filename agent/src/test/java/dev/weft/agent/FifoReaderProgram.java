@@ -23,8 +23,7 @@ import javax.management.ObjectName;
  * (read through the platform MBeanServer).
  */
 public final class FifoReaderProgram {
-    private FifoReaderProgram() {
-    }
+    private FifoReaderProgram() {}
 
     public static void main(String[] args) throws Exception {
         Path fifo = Path.of(args[0]);

@@ -25,8 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handlers ran on, and {@code done}.
  */
 public final class HttpServerAndClient {
-    private HttpServerAndClient() {
-    }
+    private HttpServerAndClient() {}
 
     public static void main(String[] args) throws Exception {
         int requests = Integer.parseInt(args[0]);
@@ -36,7 +35,8 @@ public final class HttpServerAndClient {
         server.setExecutor(perExchange);
         server.createContext("/hello", exchange -> {
             String me = Thread.currentThread().toString();
-            handlerCarriers.add(me.substring(me.indexOf('@') + 1) + (Thread.currentThread().isVirtual() ? "" : " (platform!)"));
+            handlerCarriers.add(
+                    me.substring(me.indexOf('@') + 1) + (Thread.currentThread().isVirtual() ? "" : " (platform!)"));
             byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -44,15 +44,16 @@ public final class HttpServerAndClient {
             }
         });
         server.start();
-        URI uri = URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/hello");
+        URI uri = URI.create("http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort() + "/hello");
         AtomicInteger answered = new AtomicInteger();
         try (HttpClient client = HttpClient.newHttpClient()) {
             List<Thread> senders = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 senders.add(Thread.ofVirtual().start(() -> {
                     try {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> r =
+                                client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200 && r.body().equals("hello")) {
                             answered.incrementAndGet();
                         } else {

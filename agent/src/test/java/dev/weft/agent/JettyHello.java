@@ -44,8 +44,7 @@ public final class JettyHello {
     /** The response header that carries {@code Thread.currentThread()} of the handler. */
     static final String THREAD_HEADER = "X-Handler-Thread";
 
-    private JettyHello() {
-    }
+    private JettyHello() {}
 
     public static void main(String[] args) throws Exception {
         String shape = args.length > 0 ? args[0] : "qtp";
@@ -117,13 +116,18 @@ public final class JettyHello {
     /** Sends the requests concurrently from virtual threads and checks every answer. */
     private static void check(URI base, int requests) throws Exception {
         Map<String, Integer> carriers = new TreeMap<>();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
-             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build();
+                ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 URI uri = base.resolve("/hello?name=g" + i);
-                answers.add(clients.submit(() -> client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+                answers.add(clients.submit(() -> client.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString())));
             }
             for (int i = 0; i < requests; i++) {
@@ -131,12 +135,15 @@ public final class JettyHello {
                 expect(r, 200, "Hello, g" + i + "!");
                 carriers.merge(carrierOf(r), 1, Integer::sum);
             }
-            HttpResponse<String> world = client.send(HttpRequest.newBuilder(base.resolve("/hello")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> world = client.send(
+                    HttpRequest.newBuilder(base.resolve("/hello")).build(), HttpResponse.BodyHandlers.ofString());
             expect(world, 200, "Hello, world!");
             carriers.merge(carrierOf(world), 1, Integer::sum);
-            HttpResponse<String> post = client.send(HttpRequest.newBuilder(base.resolve("/hello?name=x"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = client.send(
+                    HttpRequest.newBuilder(base.resolve("/hello?name=x"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             expect(post, 405, "Method not allowed\n");
             carriers.merge(carrierOf(post), 1, Integer::sum);
             System.out.println("handler " + handlerThread(world));

@@ -14,8 +14,7 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  * dumps the recording to {@code args[0]}. Prints the thread ids it started.
  */
 public final class JfrProgram {
-    private JfrProgram() {
-    }
+    private JfrProgram() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);

@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * running after it, {@code after <thread>} for one created from main after it, and {@code done}.
  */
 public final class LateAttachSelf {
-    private LateAttachSelf() {
-    }
+    private LateAttachSelf() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("before " + CarrierNamesEverywhere.onVirtualThread(Thread.ofVirtual()::start));
@@ -28,7 +27,8 @@ public final class LateAttachSelf {
             oldAfter.set(Thread.currentThread().toString());
         });
 
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
+        VirtualMachine vm =
+                VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
         try {
             vm.loadAgent(args[0]);
         } finally {

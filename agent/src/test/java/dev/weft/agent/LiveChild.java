@@ -37,12 +37,14 @@ final class LiveChild implements AutoCloseable {
     static LiveChild withAgent(Class<?> main, List<String> flags, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("-javaagent:" + AgentJvm.agentJar()));
         all.addAll(flags);
-        ProcessBuilder pb = ChildJvm.processBuilder(ChildJvm.command(AgentJvm.testClasses(), all, main.getName(), args));
+        ProcessBuilder pb =
+                ChildJvm.processBuilder(ChildJvm.command(AgentJvm.testClasses(), all, main.getName(), args));
         return new LiveChild(pb.start());
     }
 
     private void collect() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 synchronized (lines) {
@@ -87,8 +89,8 @@ final class LiveChild implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !collector.isAlive()) { // timed out, or the child exited (end of its output)
-                    fail("no " + n + " such line(s) within " + timeout + (collector.isAlive() ? "" : " (the child exited)")
-                            + ":\n" + String.join("\n", lines));
+                    fail("no " + n + " such line(s) within " + timeout
+                            + (collector.isAlive() ? "" : " (the child exited)") + ":\n" + String.join("\n", lines));
                 }
                 lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
             }

@@ -17,8 +17,7 @@ public final class MonitorContention {
     private static int count;
     private static final Set<String> CARRIERS = ConcurrentHashMap.newKeySet();
 
-    private MonitorContention() {
-    }
+    private MonitorContention() {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);

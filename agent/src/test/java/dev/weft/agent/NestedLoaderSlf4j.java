@@ -13,8 +13,7 @@ import java.util.List;
  * Arguments: {@code parent-first|child-first} and the jars.
  */
 public final class NestedLoaderSlf4j {
-    private NestedLoaderSlf4j() {
-    }
+    private NestedLoaderSlf4j() {}
 
     public static void main(String[] args) throws Exception {
         List<URL> urls = new ArrayList<>();
@@ -28,11 +27,16 @@ public final class NestedLoaderSlf4j {
         Thread.currentThread().setContextClassLoader(app);
         Class<?> factory = Class.forName("org.slf4j.LoggerFactory", true, app);
         Object loggerFactory = factory.getMethod("getILoggerFactory").invoke(null);
-        System.out.println("LoggerFactory from " + factory.getProtectionDomain().getCodeSource().getLocation());
+        System.out.println("LoggerFactory from "
+                + factory.getProtectionDomain().getCodeSource().getLocation());
         System.out.println("factory " + loggerFactory.getClass().getName());
         Object logger = factory.getMethod("getLogger", String.class).invoke(null, "nested-app");
-        logger.getClass().getMethod("info", String.class).invoke(logger, "the nested application logs through its own SLF4J");
-        Thread.ofVirtual().start(() -> System.out.println("carrier " + Thread.currentThread())).join();
+        logger.getClass()
+                .getMethod("info", String.class)
+                .invoke(logger, "the nested application logs through its own SLF4J");
+        Thread.ofVirtual()
+                .start(() -> System.out.println("carrier " + Thread.currentThread()))
+                .join();
         System.out.println("done");
     }
 

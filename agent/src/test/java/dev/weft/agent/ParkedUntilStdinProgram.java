@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  * stdin; then releases them and prints {@code done}.
  */
 public final class ParkedUntilStdinProgram {
-    private ParkedUntilStdinProgram() {
-    }
+    private ParkedUntilStdinProgram() {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);

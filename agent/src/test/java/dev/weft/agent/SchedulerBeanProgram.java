@@ -15,8 +15,7 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  * line per fact for {@code AgentViewsIT}.
  */
 public final class SchedulerBeanProgram {
-    private SchedulerBeanProgram() {
-    }
+    private SchedulerBeanProgram() {}
 
     public static void main(String[] args) throws Exception {
         VirtualThreadSchedulerMXBean bean = ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
@@ -35,8 +34,9 @@ public final class SchedulerBeanProgram {
         check(started.await(60, TimeUnit.SECONDS), "parked virtual threads did not start");
 
         String[] seen = new String[1];
-        Thread reader = Thread.ofVirtual().start(() -> seen[0] = "mounted " + bean.getMountedVirtualThreadCount()
-                + " queued " + bean.getQueuedVirtualThreadCount() + " poolSize " + bean.getPoolSize());
+        Thread reader = Thread.ofVirtual()
+                .start(() -> seen[0] = "mounted " + bean.getMountedVirtualThreadCount() + " queued "
+                        + bean.getQueuedVirtualThreadCount() + " poolSize " + bean.getPoolSize());
         reader.join();
         System.out.println("from a virtual thread: " + seen[0]);
         System.out.println("bean " + bean);

@@ -6,15 +6,15 @@ package dev.weft.agent;
  * reasons, and only then starts its first virtual thread, which must run (within 10 s).
  */
 public final class SettingsAfterStart {
-    private SettingsAfterStart() {
-    }
+    private SettingsAfterStart() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("gomaxprocs property " + System.getProperty("gomaxprocs"));
         System.setProperty("gomaxprocs", "auto");
         System.setProperty("weft.handoff", "soon");
         String[] seen = new String[1];
-        Thread t = Thread.ofVirtual().start(() -> seen[0] = Thread.currentThread().toString());
+        Thread t =
+                Thread.ofVirtual().start(() -> seen[0] = Thread.currentThread().toString());
         System.out.println("joined " + t.join(java.time.Duration.ofSeconds(10)) + " on " + seen[0]);
         System.out.println("done");
     }

@@ -8,8 +8,7 @@ import org.slf4j.LoggerFactory;
  * thread and stays up {@code args[0]} ms as {@link VirtualThreadsForAWhile}; prints {@code done}.
  */
 public final class Slf4jApplication {
-    private Slf4jApplication() {
-    }
+    private Slf4jApplication() {}
 
     public static void main(String[] args) throws Exception {
         LoggerFactory.getLogger("app").info("the application logs through its own SLF4J");

@@ -11,8 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread, 4 of each at once; prints one line per wait: {@code <kind> ms=<elapsed> <thread>}.
  */
 public final class TimedWaits {
-    private TimedWaits() {
-    }
+    private TimedWaits() {}
 
     public static void main(String[] args) throws Exception {
         List<Thread> threads = new ArrayList<>();

@@ -36,28 +36,42 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VirtualThreadPatchTest {
     private static final ClassDesc VT = ClassDesc.ofInternalName(VirtualThreadPatch.TARGET);
     private static final ClassDesc FJP = ClassDesc.of(ForkJoinPool.class.getName());
-    private static final MethodTypeDesc CONSTRUCTOR = MethodTypeDesc.of(ConstantDescs.CD_void,
-            ClassDesc.of(Executor.class.getName()), ConstantDescs.CD_String, ConstantDescs.CD_int,
+    private static final MethodTypeDesc CONSTRUCTOR = MethodTypeDesc.of(
+            ConstantDescs.CD_void,
+            ClassDesc.of(Executor.class.getName()),
+            ConstantDescs.CD_String,
+            ConstantDescs.CD_int,
             ClassDesc.of(Runnable.class.getName()));
 
     /** A stand-in {@code java.lang.VirtualThread} with the members the patch needs, except {@code missing}. */
     static byte[] virtualThreadWithout(Set<String> missing) {
         return ClassFile.of().build(VT, cb -> {
             if (!missing.contains("field")) {
-                cb.withField("DEFAULT_SCHEDULER", FJP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+                cb.withField(
+                        "DEFAULT_SCHEDULER", FJP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             }
             if (!missing.contains("create")) {
-                cb.withMethodBody("createDefaultScheduler", MethodTypeDesc.of(FJP), ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                cb.withMethodBody(
+                        "createDefaultScheduler",
+                        MethodTypeDesc.of(FJP),
+                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                         code -> code.aconst_null().areturn());
             }
             if (missing.contains("create-not-static")) {
-                cb.withMethodBody("createDefaultScheduler", MethodTypeDesc.of(FJP), ClassFile.ACC_PRIVATE,
+                cb.withMethodBody(
+                        "createDefaultScheduler",
+                        MethodTypeDesc.of(FJP),
+                        ClassFile.ACC_PRIVATE,
                         code -> code.aconst_null().areturn());
             }
             if (!missing.contains("constructor")) {
-                cb.withMethodBody(ConstantDescs.INIT_NAME, CONSTRUCTOR, 0, code -> code.aload(0)
-                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
-                        .return_());
+                cb.withMethodBody(
+                        ConstantDescs.INIT_NAME,
+                        CONSTRUCTOR,
+                        0,
+                        code -> code.aload(0)
+                                .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
+                                .return_());
             }
         });
     }
@@ -87,7 +101,10 @@ class VirtualThreadPatchTest {
 
     @Test
     void createDefaultSchedulerNotStatic() {
-        missing(Set.of("create", "create-not-static"), false, "no method 'static ForkJoinPool createDefaultScheduler()'");
+        missing(
+                Set.of("create", "create-not-static"),
+                false,
+                "no method 'static ForkJoinPool createDefaultScheduler()'");
     }
 
     @Test
@@ -99,10 +116,13 @@ class VirtualThreadPatchTest {
     /** patch and checkShape throw naming the member; the transformer returns null and records the same. */
     private static void missing(Set<String> without, boolean late, String named) {
         byte[] bytes = virtualThreadWithout(without);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> VirtualThreadPatch.patch(bytes, late));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> VirtualThreadPatch.patch(bytes, late));
         assertTrue(e.getMessage().startsWith(named), e.getMessage());
-        assertTrue(e.getMessage().contains("java.lang.VirtualThread of Java " + Runtime.version())
-                && e.getMessage().contains("Fix: run on JDK 25"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("java.lang.VirtualThread of Java " + Runtime.version())
+                        && e.getMessage().contains("Fix: run on JDK 25"),
+                e.getMessage());
         assertThrows(IllegalStateException.class, () -> VirtualThreadPatch.checkShape(parse(bytes), late));
 
         VirtualThreadPatch transformer = new VirtualThreadPatch(late);
@@ -116,7 +136,8 @@ class VirtualThreadPatchTest {
         VirtualThreadPatch transformer = new VirtualThreadPatch(false);
         byte[] bytes = virtualThreadWithout(Set.of());
         assertNull(transformer.transform(null, null, "java/lang/Thread", null, null, bytes));
-        assertNull(transformer.transform(null, ClassLoader.getSystemClassLoader(), VirtualThreadPatch.TARGET, null, null, bytes));
+        assertNull(transformer.transform(
+                null, ClassLoader.getSystemClassLoader(), VirtualThreadPatch.TARGET, null, null, bytes));
         assertEquals(0, transformer.applied);
         assertNull(transformer.failure);
     }
@@ -137,7 +158,8 @@ class VirtualThreadPatchTest {
         assertEquals(1, transformer.applied);
         assertEquals(List.of(), ClassFile.of().verify(patched));
         assertTrue(callsBridge(parse(patched), late ? ConstantDescs.INIT_NAME : "createDefaultScheduler"));
-        assertTrue(!callsBridge(parse(original), "createDefaultScheduler") && !callsBridge(parse(original), ConstantDescs.INIT_NAME));
+        assertTrue(!callsBridge(parse(original), "createDefaultScheduler")
+                && !callsBridge(parse(original), ConstantDescs.INIT_NAME));
         assertEquals(parse(original).methods().size(), parse(patched).methods().size());
         assertEquals(parse(original).fields().size(), parse(patched).fields().size());
     }
@@ -148,10 +170,15 @@ class VirtualThreadPatchTest {
             if (!m.methodName().equalsString(name) || m.code().isEmpty()) {
                 continue;
             }
-            var first = m.code().get().elementStream()
-                    .filter(e -> e instanceof java.lang.classfile.Instruction).limit(2).toList();
+            var first = m.code()
+                    .get()
+                    .elementStream()
+                    .filter(e -> e instanceof java.lang.classfile.Instruction)
+                    .limit(2)
+                    .toList();
             for (var e : first) {
-                if (e instanceof FieldInstruction f && f.opcode() == Opcode.GETSTATIC
+                if (e instanceof FieldInstruction f
+                        && f.opcode() == Opcode.GETSTATIC
                         && f.owner().asSymbol().equals(Bridge.CLASS)) {
                     return true;
                 }

@@ -6,11 +6,12 @@ package dev.weft.agent;
  * ({@code -Dgomaxprocs.schedtrace}) has time to appear; prints {@code done}.
  */
 public final class VirtualThreadsForAWhile {
-    private VirtualThreadsForAWhile() {
-    }
+    private VirtualThreadsForAWhile() {}
 
     public static void main(String[] args) throws Exception {
-        Thread.ofVirtual().start(() -> System.out.println("ran on " + Thread.currentThread())).join();
+        Thread.ofVirtual()
+                .start(() -> System.out.println("ran on " + Thread.currentThread()))
+                .join();
         Thread.sleep(Long.parseLong(args[0]));
         System.out.println("done");
     }

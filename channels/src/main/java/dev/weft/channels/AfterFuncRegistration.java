@@ -33,6 +33,7 @@ final class AfterFuncRegistration implements StopFunc {
     private Runnable f;
     /** A GoScheduler's {@link ThreadFactory}, or the unstarted {@link Thread} that runs f. */
     private Object starter;
+
     @SuppressWarnings("unused") // through ONCE
     private volatile boolean once;
 
@@ -78,7 +79,6 @@ final class AfterFuncRegistration implements StopFunc {
 
     @Override
     public String toString() {
-        return "Context.afterFunc[" + ((boolean) ONCE.getVolatile(this) ? "started or stopped" : "waiting")
-                + "]";
+        return "Context.afterFunc[" + ((boolean) ONCE.getVolatile(this) ? "started or stopped" : "waiting") + "]";
     }
 }

@@ -48,14 +48,16 @@ public sealed class CancelContext extends Context implements AutoCloseable permi
     private final CancelContext registeredWith;
     /** The deadline, already the earlier of this context's own and the parent's; or null. */
     private final Instant deadline;
+
     private final Chan<Void> done = Chan.unbuffered();
     private final Object lock = new Object();
 
-    private volatile ContextException err;  // guarded by lock for writes; null -> non-null once
-    private volatile Throwable cause;       // guarded by lock for writes; set just before err
+    private volatile ContextException err; // guarded by lock for writes; null -> non-null once
+    private volatile Throwable cause; // guarded by lock for writes; set just before err
     /** Child {@link CancelContext}s and {@link AfterFuncRegistration}s; guarded by lock. */
-    private Set<Object> children;           // null when none or once done
-    private Timer timer;                    // guarded by lock; the deadline, until done
+    private Set<Object> children; // null when none or once done
+
+    private Timer timer; // guarded by lock; the deadline, until done
 
     /** Not registered yet: pass it to {@link #child}. */
     CancelContext(Context parent, Instant deadline) {

@@ -65,6 +65,7 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
 
     /** Lock order for select: channels are locked in increasing id. */
     final long id = IDS.incrementAndGet();
+
     private final Object[] buf;
     private final int capacity;
     /**
@@ -74,11 +75,12 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
      */
     private final boolean timer;
 
-    private int recvx;              // index of the next element to receive
-    private volatile int count;     // elements in buf
+    private int recvx; // index of the next element to receive
+    private volatile int count; // elements in buf
     private volatile boolean closed;
     /** A waiter claimed under the lock, to wake right after unlocking ({@link #unlockAndWake}). */
     private Waiter toWake;
+
     final WaitQueue recvq = new WaitQueue();
     final WaitQueue sendq = new WaitQueue();
 
@@ -434,9 +436,10 @@ public final class Chan<T> implements SendChan<T>, ReceiveChan<T> {
             throw w.deadlock();
         }
         assert result == Waiter.INTERRUPTED : result;
-        throw new InterruptedException(elem != null
-                ? "interrupted while sending: the value was not delivered"
-                : "interrupted while receiving: no value was taken");
+        throw new InterruptedException(
+                elem != null
+                        ? "interrupted while sending: the value was not delivered"
+                        : "interrupted while receiving: no value was taken");
     }
 
     /**

@@ -46,8 +46,7 @@ import java.util.concurrent.ThreadFactory;
  * blocks a carrier: it takes only the short private locks of the contexts involved (never a lock
  * of the scheduler), closes channels, stops timers and starts virtual threads.
  */
-public abstract sealed class Context
-        permits Context.NeverCancelled, Context.ValueContext, CancelContext {
+public abstract sealed class Context permits Context.NeverCancelled, Context.ValueContext, CancelContext {
     /** Go's {@code context.Canceled}: "context canceled". Shared, stackless; compare with {@code ==}. */
     public static final ContextException CANCELED = new ContextException("context canceled", false);
 
@@ -55,11 +54,9 @@ public abstract sealed class Context
      * Go's {@code context.DeadlineExceeded}: "context deadline exceeded". Shared, stackless;
      * compare with {@code ==}.
      */
-    public static final ContextException DEADLINE_EXCEEDED =
-            new ContextException("context deadline exceeded", true);
+    public static final ContextException DEADLINE_EXCEEDED = new ContextException("context deadline exceeded", true);
 
-    Context() {
-    }
+    Context() {}
 
     /**
      * Go's {@code context.Background()}: never cancelled, no deadline, no values; the root of
@@ -133,7 +130,8 @@ public abstract sealed class Context
      */
     public static CancelCauseContext withCancelCause(Context parent) {
         Objects.requireNonNull(parent, "parent");
-        return CancelContext.child(new CancelCauseContext(parent, parent.deadline().orElse(null)));
+        return CancelContext.child(
+                new CancelCauseContext(parent, parent.deadline().orElse(null)));
     }
 
     /**
@@ -509,6 +507,7 @@ public abstract sealed class Context
         private final Context parent;
         /** The nearest ancestor that is not a value context: done, err and deadline are its. */
         private final Context base;
+
         final Object key;
         final Object value;
 

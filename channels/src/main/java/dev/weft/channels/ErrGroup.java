@@ -67,7 +67,7 @@ public final class ErrGroup {
     private final CancelCauseContext ctx; // null unless made by withContext
     private final WaitGroup wg = new WaitGroup();
     private final AtomicReference<Throwable> err = new AtomicReference<>();
-    private volatile Chan<Boolean> sem;  // null: no limit
+    private volatile Chan<Boolean> sem; // null: no limit
 
     /** A group without a context, whose tasks run on {@code Thread.ofVirtual()} threads. */
     public ErrGroup() {
@@ -163,8 +163,7 @@ public final class ErrGroup {
                 s.send(TOKEN);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                CancellationException ce =
-                        new CancellationException("interrupted while waiting for an ErrGroup slot");
+                CancellationException ce = new CancellationException("interrupted while waiting for an ErrGroup slot");
                 ce.initCause(e);
                 throw ce;
             }
@@ -249,7 +248,9 @@ public final class ErrGroup {
             }
         };
         try {
-            Thread t = factory != null ? factory.newThread(body) : Thread.ofVirtual().unstarted(body);
+            Thread t = factory != null
+                    ? factory.newThread(body)
+                    : Thread.ofVirtual().unstarted(body);
             if (t == null) {
                 throw new IllegalStateException("the ThreadFactory returned null");
             }

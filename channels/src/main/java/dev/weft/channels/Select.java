@@ -43,8 +43,7 @@ import java.util.function.Supplier;
  * (pass 0), which commits a ready case without taking every lock.
  */
 public final class Select {
-    private Select() {
-    }
+    private Select() {}
 
     /**
      * Blocks until one clause can proceed, commits it and returns what its handler returns.
@@ -199,8 +198,8 @@ public final class Select {
         }
 
         // pass 2: wait on every case; one node per case, all claimed through the shared owner
-        Waiter owner = new Waiter(Thread.currentThread(), null,
-                enabled == 0 ? WaitReason.SELECT_NO_CASES : WaitReason.SELECT);
+        Waiter owner =
+                new Waiter(Thread.currentThread(), null, enabled == 0 ? WaitReason.SELECT_NO_CASES : WaitReason.SELECT);
         Waiter[] nodes = new Waiter[enabled];
         for (int k = 0; k < enabled; k++) {
             int i = pollorder[k];
@@ -298,7 +297,7 @@ public final class Select {
      */
     private static void lockAll(Chan<?>[] order) {
         retry:
-        for (;;) {
+        for (; ; ) {
             for (int i = 0; i < order.length; i++) {
                 Chan<?> ch = order[i];
                 if (i == 0) {

@@ -33,6 +33,7 @@ public abstract sealed class SelectClause<R>
     static final class Send<R> extends SelectClause<R> {
         /** Null only in a disabled case (checked when the select starts). */
         final Object value;
+
         final Supplier<? extends R> then;
 
         Send(Chan<?> chan, Object value, Supplier<? extends R> then, boolean active) {

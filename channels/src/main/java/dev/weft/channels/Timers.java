@@ -91,6 +91,7 @@ public final class Timers {
 
     /** The longest delay the heap stores (~73 years): keeps {@code when} differences in range. */
     private static final long MAX_DELAY = Long.MAX_VALUE >> 2;
+
     private static final int MIN_CAPACITY = 64;
 
     /**
@@ -126,8 +127,7 @@ public final class Timers {
         Deadlocks.addTimerSource(Timers::pending);
     }
 
-    private Timers() {
-    }
+    private Timers() {}
 
     /**
      * Go's {@code time.After(d)}: a channel that receives the current time once, {@code d} from
@@ -414,7 +414,7 @@ public final class Timers {
      * without this, their entries would stay until their deadline or the next schedule.
      */
     private static void reap() {
-        for (;;) {
+        for (; ; ) {
             try {
                 Reference<? extends Chan<Instant>> r = COLLECTED.remove();
                 LOCK.lock();
@@ -437,7 +437,7 @@ public final class Timers {
      * a few instructions by anyone) and its park on {@link TimerHeap#IDLE_BLOCKER}.
      */
     private static void loop() {
-        for (;;) {
+        for (; ; ) {
             Entry due = null;
             long delay = 0; // 0: no entry, park until an insert unparks us
             LOCK.lock();
@@ -571,6 +571,7 @@ public final class Timers {
     static final class Entry extends TimerHeap.Node {
         /** The channel, weakly; null for a func timer or when held strongly. */
         private final ChanRef ref;
+
         private final Chan<Instant> strongChan;
         /** For a func timer: what to run; null for a channel timer. */
         final Runnable func;
@@ -578,6 +579,7 @@ public final class Timers {
         final boolean onTimerThread;
         /** For a func timer: the scheduler to start {@link #func} on; null for the JDK's default. */
         final GoScheduler scheduler;
+
         long period;
 
         Entry(Chan<Instant> ch, Runnable func, boolean onTimerThread, GoScheduler scheduler) {

@@ -80,8 +80,7 @@ public final class WaitGroup {
     private volatile Phase phase = new Phase(0);
 
     /** Creates a WaitGroup with a zero counter. */
-    public WaitGroup() {
-    }
+    public WaitGroup() {}
 
     /**
      * Adds {@code delta}, which may be negative, to the counter. When the counter reaches zero,
@@ -95,7 +94,7 @@ public final class WaitGroup {
         if (delta == 0) {
             return;
         }
-        for (;;) {
+        for (; ; ) {
             Phase p = phase;
             long c = p.count;
             if (c == 0) {
@@ -200,7 +199,7 @@ public final class WaitGroup {
 
     /** Pushes {@code node} on {@code p}'s waiter stack; false if {@code p} is already released. */
     private static boolean push(Phase p, Node node) {
-        for (;;) {
+        for (; ; ) {
             Node head = p.waiters;
             if (head == RELEASED) {
                 return false;
@@ -219,7 +218,7 @@ public final class WaitGroup {
 
     /** Pops the cancelled waiters at the top of {@code p}'s stack (best effort). */
     private static void unlinkCancelled(Phase p) {
-        for (;;) {
+        for (; ; ) {
             Node head = p.waiters;
             if (head == null || head == RELEASED || !head.isCancelled()) {
                 return;
@@ -255,6 +254,7 @@ public final class WaitGroup {
     private static final class Phase {
         @SuppressWarnings("unused") // accessed through COUNT
         volatile long count;
+
         @SuppressWarnings("unused") // accessed through WAITERS
         volatile Node waiters;
 

@@ -34,12 +34,14 @@ final class Waiter extends Sudog {
     static final int CANCELLED = Sudog.CANCELLED;
     /** {@link #await} results besides DONE: why the waiter cancelled itself. */
     static final int INTERRUPTED = Sudog.INTERRUPTED;
+
     static final int TIMED_OUT = Sudog.TIMED_OUT;
     /** The deadlock detector woke the waiter and it withdrew: {@link #deadlock()} says why. */
     static final int DEADLOCKED = Sudog.DEADLOCKED;
 
     /** The claim target: this for a plain operation, the shared select waiter for a select case. */
     final Waiter owner;
+
     final Thread thread;
     /** The select case this node stands for (0 for a plain operation). */
     final int caseIndex;

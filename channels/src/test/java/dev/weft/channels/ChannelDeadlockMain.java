@@ -23,8 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * 2.5 s later: not a deadlock).
  */
 public final class ChannelDeadlockMain {
-    private ChannelDeadlockMain() {
-    }
+    private ChannelDeadlockMain() {}
 
     private static final Map<String, String> OUTCOMES = new ConcurrentHashMap<>();
 

@@ -1,10 +1,10 @@
 package dev.weft.channels;
 
-import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
+import dev.weft.test.support.ChildJvm;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,8 @@ class ChannelDeadlockTest {
             flags.add(args[i++]);
         }
         Class<?> main = Class.forName(args[i]);
-        String out = ChildJvm.run(main, flags, Duration.ofSeconds(60),
-                java.util.Arrays.copyOfRange(args, i + 1, args.length));
+        String out = ChildJvm.run(
+                main, flags, Duration.ofSeconds(60), java.util.Arrays.copyOfRange(args, i + 1, args.length));
         assertTrue(out.contains("done"), out);
         return out;
     }
@@ -32,7 +32,8 @@ class ChannelDeadlockTest {
     @Test
     void failModeFailsEveryBlockedChannelOperation() throws Exception {
         String out = child("-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "fail");
-        String expected = "=DeadlockException: all goroutines are asleep - deadlock! (9 virtual threads of weft-1 parked)";
+        String expected =
+                "=DeadlockException: all goroutines are asleep - deadlock! (9 virtual threads of weft-1 parked)";
         for (String op : List.of("receive", "send", "select", "waitgroup", "nil", "context", "behind-lock")) {
             assertTrue(out.contains(op + expected), op + ":\n" + out);
         }
@@ -43,7 +44,8 @@ class ChannelDeadlockTest {
         assertTrue(out.contains("ended=true reports=1"), out);
         assertTrue(out.contains("-Dweft.deadlock=fail: failing the 7 blocked in weft channels"), out);
         // each weft wait shows Go's wait reason, read from its typed park blocker
-        for (String reason : List.of("chan receive", "chan send", "select", "select (no cases)", "sync.WaitGroup.Wait")) {
+        for (String reason :
+                List.of("chan receive", "chan send", "select", "select (no cases)", "sync.WaitGroup.Wait")) {
             assertTrue(out.contains(" [" + reason + "] WAITING\n"), reason + ":\n" + out);
         }
     }
@@ -65,13 +67,16 @@ class ChannelDeadlockTest {
     void aReceiveFedByAnAfterFuncIsNotDeadlocked() throws Exception {
         List<java.util.concurrent.CompletableFuture<String>> runs = new ArrayList<>();
         for (String procs : List.of("1", "2")) {
-            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return child("-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "afterfunc", procs);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, r -> Thread.ofPlatform().daemon(true).start(r)));
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return child(
+                                    "-Dweft.deadlock=fail", ChannelDeadlockMain.class.getName(), "afterfunc", procs);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    r -> Thread.ofPlatform().daemon(true).start(r)));
         }
         for (java.util.concurrent.CompletableFuture<String> run : runs) {
             String out = run.get(90, TimeUnit.SECONDS);

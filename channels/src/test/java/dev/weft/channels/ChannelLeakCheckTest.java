@@ -12,8 +12,8 @@ import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.Goroutine;
 import dev.weft.scheduler.GoroutineLeakError;
 import dev.weft.scheduler.Goroutines;
-import java.time.Duration;
 import dev.weft.test.GoroutineLeakCheck;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * The leak check on goroutines blocked in channels: what "Avoiding Goroutine Leaks" warns of, a
@@ -55,24 +53,30 @@ class ChannelLeakCheckTest {
         Chan<String> results = Chan.unbuffered();
         try (GoScheduler s = GoScheduler.create(2);
                 AutoCloseable release = () -> closeIfOpen(results)) { // a failed assertion must not hang in close()
-            Thread receiver = s.virtualThreadBuilder().name("forgotten-receiver").start(() -> {
-                try {
-                    results.receive();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread receiver = s.virtualThreadBuilder()
+                    .name("forgotten-receiver")
+                    .start(() -> {
+                        try {
+                            results.receive();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
             awaitWaiting(receiver);
-            GoroutineLeakError e = assertThrows(GoroutineLeakError.class,
-                    () -> Goroutines.verifyNone(Duration.ofMillis(20), before));
+            GoroutineLeakError e =
+                    assertThrows(GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ofMillis(20), before));
             assertEquals(1, e.leaked().size(), e.getMessage());
             Goroutine g = e.leaked().getFirst();
             assertEquals("forgotten-receiver", g.name());
             assertEquals(s.name(), g.scheduler());
-            // the wait reason, not the blocker's identity (builder review P7: "... on dev.weft.channels.Waiter@3fb4f649")
+            // the wait reason, not the blocker's identity (builder review P7: "... on
+            // dev.weft.channels.Waiter@3fb4f649")
             assertEquals("parked in a weft operation [chan receive]", g.waitsOn());
-            assertTrue(g.stack().stream().anyMatch(f -> f.getClassName().equals(Chan.class.getName())
-                    && f.getMethodName().equals("receive")), e.getMessage());
+            assertTrue(
+                    g.stack().stream()
+                            .anyMatch(f -> f.getClassName().equals(Chan.class.getName())
+                                    && f.getMethodName().equals("receive")),
+                    e.getMessage());
             // the user's function, behind weft's Chan.receive and Waiter.await (Go hides its runtime frames)
             assertTrue(g.topFunction().startsWith(ChannelLeakCheckTest.class.getName() + ".lambda$"), g.topFunction());
 
@@ -88,7 +92,8 @@ class ChannelLeakCheckTest {
         Goroutines.Option before = Goroutines.Option.ignoreCurrent();
         Chan<Integer> a = Chan.unbuffered();
         Chan<Integer> b = Chan.buffered(1);
-        try (GoScheduler s = GoScheduler.create(1); AutoCloseable release = () -> closeIfOpen(a)) {
+        try (GoScheduler s = GoScheduler.create(1);
+                AutoCloseable release = () -> closeIfOpen(a)) {
             Thread t = s.go(() -> {
                 try {
                     Select.select(a.onReceive(x -> x), b.onReceive(x -> x));
@@ -99,7 +104,9 @@ class ChannelLeakCheckTest {
             awaitWaiting(t);
             List<Goroutine> found = Goroutines.find(before);
             assertEquals(List.of(t), found.stream().map(Goroutine::thread).toList());
-            assertTrue(found.getFirst().waitsOn().startsWith("parked in a weft operation"), found.getFirst().waitsOn());
+            assertTrue(
+                    found.getFirst().waitsOn().startsWith("parked in a weft operation"),
+                    found.getFirst().waitsOn());
             b.send(1);
             t.join();
             Goroutines.verifyNone(Duration.ofSeconds(10), before);
@@ -122,9 +129,11 @@ class ChannelLeakCheckTest {
      * takes one (a latch would stay open across the fixtures' tests, which share this state).
      */
     static final java.util.concurrent.Semaphore STARTED_PERMITS = new java.util.concurrent.Semaphore(0);
+
     static volatile GoScheduler sched;
     /** A WaitGroup a fixture's goroutine waits on; done by {@link #releaseAll()}. */
     static volatile WaitGroup group;
+
     static final List<Thread> STARTED = new CopyOnWriteArrayList<>();
     private static volatile boolean underTestKit;
 
@@ -155,14 +164,13 @@ class ChannelLeakCheckTest {
 
     /** User code that leaks: a loop receiving from a channel nobody sends to. */
     static final class Leaky {
-        private Leaky() {
-        }
+        private Leaky() {}
 
         static void loopForever() {
             STARTED.add(Thread.currentThread());
             STARTED_PERMITS.release();
             try {
-                for (;;) {
+                for (; ; ) {
                     never.receive();
                 }
             } catch (ChannelClosedException | InterruptedException e) {
@@ -210,7 +218,9 @@ class ChannelLeakCheckTest {
         }
 
         @Test
-        @GoroutineLeakCheck.Options(grace = "0", ignoreTopFunction = "dev.weft.channels.ChannelLeakCheckTest$Leaky.waitForever")
+        @GoroutineLeakCheck.Options(
+                grace = "0",
+                ignoreTopFunction = "dev.weft.channels.ChannelLeakCheckTest$Leaky.waitForever")
         void waitGroupIgnored() throws InterruptedException {
             WaitGroup wg = new WaitGroup();
             wg.add(1);
@@ -263,31 +273,42 @@ class ChannelLeakCheckTest {
     private static EngineExecutionResults runFixture(Class<?> c) {
         underTestKit = true;
         try {
-            return EngineTestKit.engine("junit-jupiter").selectors(selectClass(c)).execute();
+            return EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(c))
+                    .execute();
         } finally {
             underTestKit = false;
         }
     }
 
     private static List<String> failedNames(EngineExecutionResults r) {
-        return r.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()).sorted().toList();
+        return r.testEvents().failed().stream()
+                .map(e -> e.getTestDescriptor().getDisplayName())
+                .sorted()
+                .toList();
     }
 
     @Test
     void ignoreTopFunctionMatchesTheUserFunctionBehindWeftsFramesAndTheFailureNamesIt() {
         EngineExecutionResults r = runFixture(TopFunctions.class);
-        assertEquals(List.of("reportedWithTheUserFunctionOnTop()"), failedNames(r),
+        assertEquals(
+                List.of("reportedWithTheUserFunctionOnTop()"),
+                failedNames(r),
                 r.testEvents().failed().list().toString());
-        GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "reportedWithTheUserFunctionOnTop"));
+        GoroutineLeakError e =
+                assertInstanceOf(GoroutineLeakError.class, failure(r, "reportedWithTheUserFunctionOnTop"));
         assertEquals(LOOP, e.leaked().getFirst().topFunction(), e.getMessage());
         assertTrue(e.getMessage().contains("with " + LOOP + " on top of the stack"), e.getMessage());
     }
 
     @Test
     void goroutinesStartedByWeftApisFromThePlatformTestThreadAreLeaksUnlessExcluded() {
-        assertTrue(!Thread.currentThread().isVirtual(), "the shape under test: weft's APIs called from a platform thread");
+        assertTrue(
+                !Thread.currentThread().isVirtual(), "the shape under test: weft's APIs called from a platform thread");
         EngineExecutionResults r = runFixture(WeftApisFromThePlatformTestThread.class);
-        assertEquals(List.of("contextAfterFunc()", "errGroupGo()", "timersAfterFunc()"), failedNames(r),
+        assertEquals(
+                List.of("contextAfterFunc()", "errGroupGo()", "timersAfterFunc()"),
+                failedNames(r),
                 r.testEvents().failed().list().toString());
         for (String m : List.of("contextAfterFunc", "errGroupGo", "timersAfterFunc")) {
             GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, m));

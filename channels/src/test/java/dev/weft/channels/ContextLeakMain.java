@@ -1,6 +1,5 @@
 package dev.weft.channels;
 
-
 import dev.weft.test.support.ChildJvm;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -20,12 +19,12 @@ public final class ContextLeakMain {
     private static final long MB = 1024 * 1024;
     private static final long ALLOWED_GROWTH = 4 * MB;
 
-    private ContextLeakMain() {
-    }
+    private ContextLeakMain() {}
 
     /** Runs this main in a child JVM with {@code -Xmx64m}; returns its output (exit 0 asserted). */
     static String runChild(int n) throws Exception {
-        return ChildJvm.run(ContextLeakMain.class, List.of("-Xmx64m", "-ea"), Duration.ofSeconds(120), Integer.toString(n));
+        return ChildJvm.run(
+                ContextLeakMain.class, List.of("-Xmx64m", "-ea"), Duration.ofSeconds(120), Integer.toString(n));
     }
 
     public static void main(String[] args) {
@@ -39,7 +38,7 @@ public final class ContextLeakMain {
             Context.withCancel(parent).cancel();
 
             CancelContext timed = Context.withTimeout(Context.withValue(parent, "i", i), hour);
-            StopFunc onTimed = Context.afterFunc(timed, () -> { });
+            StopFunc onTimed = Context.afterFunc(timed, () -> {});
             if (!onTimed.stop()) {
                 throw new AssertionError("stop lost on an active context");
             }
@@ -49,7 +48,7 @@ public final class ContextLeakMain {
             Context.withCancel(caused); // a grandchild, cancelled through caused
             caused.cancel(why);
 
-            if (!Context.afterFunc(parent, () -> { }).stop()) {
+            if (!Context.afterFunc(parent, () -> {}).stop()) {
                 throw new AssertionError("stop lost on an active context");
             }
             if (i == n / 10) {
@@ -58,9 +57,16 @@ public final class ContextLeakMain {
         }
         long atEnd = usedAfterGc();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.printf("iterations=%d children=%d timersPending=%d heapAfterGc: at %d %.1f MB, at %d %.1f MB (%d ms)%n",
-                n, parent.childCountForTest(), Timers.pending(), n / 10, atTenth / (double) MB, n,
-                atEnd / (double) MB, ms);
+        System.out.printf(
+                "iterations=%d children=%d timersPending=%d heapAfterGc: at %d %.1f MB, at %d %.1f MB (%d ms)%n",
+                n,
+                parent.childCountForTest(),
+                Timers.pending(),
+                n / 10,
+                atTenth / (double) MB,
+                n,
+                atEnd / (double) MB,
+                ms);
         if (parent.childCountForTest() != 0 || parent.isDone()) {
             System.out.println("FAIL: the parent kept children or was cancelled");
             System.exit(1);

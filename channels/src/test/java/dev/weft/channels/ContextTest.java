@@ -212,8 +212,7 @@ class ContextTest {
         Context valued = Context.withValue(child, "k", "v");
         assertTrue(ctx.deadline().isPresent());
         awaitDone(ctx);
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 50,
-                "deadline fired early");
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 50, "deadline fired early");
         assertSame(Context.DEADLINE_EXCEEDED, ctx.err());
         awaitDone(valued);
         assertSame(Context.DEADLINE_EXCEEDED, child.err());
@@ -260,7 +259,8 @@ class ContextTest {
             timers.add(c.timerForTest());
         }
         for (int i = 0; i < 10_000; i++) {
-            timers.add(Context.withTimeout(direct.get(i), HOUR.plusMillis(i).minusSeconds(1)).timerForTest());
+            timers.add(Context.withTimeout(direct.get(i), HOUR.plusMillis(i).minusSeconds(1))
+                    .timerForTest());
         }
         for (Timer t : timers) { // each its own: timers of earlier tests may leave the shared heap meanwhile
             assertTrue(t.pendingForTest());
@@ -400,7 +400,7 @@ class ContextTest {
         CancelContext late = Context.withCancel(Context.withValue(root, "k", 1));
         assertSame(Context.CANCELED, late.err());
         assertSame(why, Context.cause(late));
-        StopFunc stopLate = Context.afterFunc(late, () -> { });
+        StopFunc stopLate = Context.afterFunc(late, () -> {});
         assertFalse(stopLate.stop(), "afterFunc on a done context has started already");
     }
 
@@ -439,10 +439,12 @@ class ContextTest {
         assertSame(slow, Context.cause(ctx), "a later cancel changes nothing");
 
         // a null cause is DEADLINE_EXCEEDED, a deadline already past gives the cause at once
-        CancelContext noCause = Context.withDeadlineCause(Context.background(), Instant.now().minusSeconds(1), null);
+        CancelContext noCause =
+                Context.withDeadlineCause(Context.background(), Instant.now().minusSeconds(1), null);
         assertSame(Context.DEADLINE_EXCEEDED, Context.cause(noCause));
         IllegalStateException closed = new IllegalStateException("window closed");
-        CancelContext past = Context.withDeadlineCause(Context.background(), Instant.now().minusSeconds(1), closed);
+        CancelContext past =
+                Context.withDeadlineCause(Context.background(), Instant.now().minusSeconds(1), closed);
         assertSame(Context.DEADLINE_EXCEEDED, past.err());
         assertSame(closed, Context.cause(past));
         CancelContext zero = Context.withTimeoutCause(Context.background(), Duration.ZERO, closed);
@@ -477,7 +479,7 @@ class ContextTest {
         assertEquals("ann", detached.value("user"));
         assertEquals(Optional.empty(), detached.deadline(), "no deadline, though the parent has one");
         CancelContext child = Context.withCancel(Context.withValue(detached, "k", 1));
-        StopFunc stop = Context.afterFunc(detached, () -> { });
+        StopFunc stop = Context.afterFunc(detached, () -> {});
         assertEquals(0, timed.childCountForTest(), "nothing under withoutCancel registers above it");
         parent.cancel(new IOException("client went away"));
         awaitDone(timed);
@@ -526,11 +528,13 @@ class ContextTest {
         assertFalse(late.stop());
 
         // on a context that is never done, nothing registers and stop succeeds once
-        StopFunc never = Context.afterFunc(Context.background(), () -> { throw new AssertionError("ran"); });
+        StopFunc never = Context.afterFunc(Context.background(), () -> {
+            throw new AssertionError("ran");
+        });
         assertTrue(never.stop());
         assertFalse(never.stop());
 
-        NullPointerException e = assertThrows(NullPointerException.class, () -> Context.afterFunc(null, () -> { }));
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Context.afterFunc(null, () -> {}));
         assertEquals("ctx", e.getMessage());
         e = assertThrows(NullPointerException.class, () -> Context.afterFunc(ctx, null));
         assertEquals("f", e.getMessage());
@@ -556,9 +560,10 @@ class ContextTest {
         try {
             CancelContext ctx = Context.withCancel(Context.background());
             Chan<String> where = Chan.buffered(2);
-            Runnable report = () -> where.trySend(
-                    GoScheduler.current().map(x -> x == s ? "on s" : "on another").orElse("off weft")
-                            + (Thread.currentThread().isVirtual() ? ", virtual" : ", platform"));
+            Runnable report = () -> where.trySend(GoScheduler.current()
+                            .map(x -> x == s ? "on s" : "on another")
+                            .orElse("off weft")
+                    + (Thread.currentThread().isVirtual() ? ", virtual" : ", platform"));
             AtomicReference<StopFunc> fromWeft = new AtomicReference<>();
             assertTrue(s.go(() -> fromWeft.set(Context.afterFunc(ctx, report))).join(LONG));
             StopFunc fromPlatform = Context.afterFunc(ctx, report);
@@ -571,10 +576,11 @@ class ContextTest {
             // a deadline is cancelled by weft's timer thread: f still runs on s
             AtomicReference<CancelContext> timed = new AtomicReference<>();
             assertTrue(s.go(() -> {
-                CancelContext c = Context.withTimeout(Context.background(), Duration.ofMillis(5));
-                timed.set(c);
-                Context.afterFunc(c, report);
-            }).join(LONG));
+                        CancelContext c = Context.withTimeout(Context.background(), Duration.ofMillis(5));
+                        timed.set(c);
+                        Context.afterFunc(c, report);
+                    })
+                    .join(LONG));
             assertEquals("on s, virtual", where.receive(LONG));
         } finally {
             s.close();

@@ -33,9 +33,10 @@ class DeadlockHookTest {
     /** Waits (bounded, 10 s) until {@code t} is parked on a weft blocker. */
     private static void awaitParkedInWeft(Thread t) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (;;) {
+        for (; ; ) {
             Object b = LockSupport.getBlocker(t);
-            if (t.getState() == Thread.State.WAITING && b != null
+            if (t.getState() == Thread.State.WAITING
+                    && b != null
                     && b.getClass().getPackageName().equals("dev.weft.channels")) {
                 return;
             }
@@ -122,9 +123,8 @@ class DeadlockHookTest {
         Chan<Integer> outCh = Chan.unbuffered();
         AtomicReference<Object> out = new AtomicReference<>();
         try (GoScheduler s = GoScheduler.create(2)) {
-            Thread t = start(s, out, () -> Select.select(
-                    in.onReceive(v -> "received " + v),
-                    outCh.onSend(7, () -> "sent")));
+            Thread t = start(
+                    s, out, () -> Select.select(in.onReceive(v -> "received " + v), outCh.onSend(7, () -> "sent")));
             declareAndExpect(t, out);
             assertNull(outCh.receive(Duration.ofMillis(100)), "the send case did not commit");
             assertTrue(!in.trySend(1), "the receive case is no longer waiting");

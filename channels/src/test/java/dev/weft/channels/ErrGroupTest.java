@@ -66,9 +66,9 @@ class ErrGroupTest {
     void callableTasksAndTheirValuesAreAccepted() throws InterruptedException {
         ErrGroup g = new ErrGroup();
         AtomicInteger ran = new AtomicInteger();
-        g.go(() -> ran.incrementAndGet());               // a Callable<Integer>: value ignored
+        g.go(() -> ran.incrementAndGet()); // a Callable<Integer>: value ignored
         g.go(() -> {
-            throw new IOException("checked");            // both shapes may throw checked exceptions
+            throw new IOException("checked"); // both shapes may throw checked exceptions
         });
         assertTrue(g.tryGo(() -> 42));
         Throwable err = g.await().orElseThrow();
@@ -186,9 +186,10 @@ class ErrGroupTest {
         g.go(() -> {
             release.await();
         });
-        Thread starter = Thread.ofVirtual().start(() -> g.go(() -> {
-            secondStarted.set(true);
-        }));
+        Thread starter = Thread.ofVirtual()
+                .start(() -> g.go(() -> {
+                    secondStarted.set(true);
+                }));
         awaitParked(starter); // blocked in go(): the only slot is taken
         assertFalse(secondStarted.get());
         release.countDown();
@@ -235,8 +236,7 @@ class ErrGroupTest {
         release.countDown();
         g.await();
         g.setLimit(0);
-        assertFalse(g.tryGo(() -> {
-        }), "limit 0: nothing may start");
+        assertFalse(g.tryGo(() -> {}), "limit 0: nothing may start");
         g.setLimit(-1); // no limit again
         CountDownLatch all = new CountDownLatch(50); // would deadlock under any limit below 50
         for (int i = 0; i < 50; i++) {
@@ -299,16 +299,17 @@ class ErrGroupTest {
             AtomicReference<Optional<GoScheduler>> seen = new AtomicReference<>();
             AtomicReference<Optional<Throwable>> result = new AtomicReference<>();
             s.go(() -> {
-                try {
-                    ErrGroup g = new ErrGroup();
-                    g.go(() -> {
-                        seen.set(GoScheduler.current());
-                    });
-                    result.set(g.await());
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }).join();
+                        try {
+                            ErrGroup g = new ErrGroup();
+                            g.go(() -> {
+                                seen.set(GoScheduler.current());
+                            });
+                            result.set(g.await());
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    })
+                    .join();
             assertEquals(Optional.empty(), result.get());
             assertSame(s, seen.get().orElseThrow(), "the task ran off the caller's GoScheduler");
         }
@@ -344,10 +345,11 @@ class ErrGroupTest {
             throw new IllegalStateException("no threads today");
         });
         g.setLimit(1);
-        assertThrows(IllegalStateException.class, () -> g.go(() -> {
-        }));
-        assertThrows(IllegalStateException.class, () -> g.tryGo(() -> {
-        }), "the slot was given back, so tryGo got as far as the factory");
+        assertThrows(IllegalStateException.class, () -> g.go(() -> {}));
+        assertThrows(
+                IllegalStateException.class,
+                () -> g.tryGo(() -> {}),
+                "the slot was given back, so tryGo got as far as the factory");
         assertEquals(Optional.empty(), g.await());
     }
 }

@@ -1,19 +1,17 @@
 package dev.weft.channels;
 
-import dev.weft.test.support.NullArgumentCases;
 import static dev.weft.test.support.NullArgumentCases.nullCase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.test.support.NullArgumentCases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -35,9 +33,13 @@ class NullArgumentsTest implements NullArgumentCases {
                 nullCase("Chan.onReceive(null)", "then", () -> CH.onReceive(null)),
                 nullCase("Chan.onReceiveOk(null)", "then", () -> CH.onReceiveOk(null)),
                 nullCase("WaitGroup.await(null)", "timeout", () -> new WaitGroup().await(null)),
-                nullCase("Select.select((SelectClause[]) null)", "clauses",
+                nullCase(
+                        "Select.select((SelectClause[]) null)",
+                        "clauses",
                         () -> Select.select((SelectClause<Object>[]) null)),
-                nullCase("Select.select((List) null)", "clauses",
+                nullCase(
+                        "Select.select((List) null)",
+                        "clauses",
                         () -> Select.select((List<SelectClause<Object>>) null)),
                 nullCase("Select.orDefault(null)", "then", () -> Select.orDefault(null)),
                 nullCase("Select.when(true, null)", "clause", () -> Select.when(true, null)),
@@ -45,7 +47,7 @@ class NullArgumentsTest implements NullArgumentCases {
                 nullCase("Timers.newTimer(null)", "d", () -> Timers.newTimer(null)),
                 nullCase("Timers.newTicker(null)", "period", () -> Timers.newTicker(null)),
                 nullCase("Timers.tick(null)", "d", () -> Timers.tick(null)),
-                nullCase("Timers.afterFunc(null, f)", "d", () -> Timers.afterFunc(null, () -> { })),
+                nullCase("Timers.afterFunc(null, f)", "d", () -> Timers.afterFunc(null, () -> {})),
                 nullCase("Timers.afterFunc(d, null)", "f", () -> Timers.afterFunc(D, null)),
                 nullCase("Timer.reset(null)", "d", () -> {
                     Timer t = Timers.newTimer(Duration.ofHours(1));
@@ -67,27 +69,34 @@ class NullArgumentsTest implements NullArgumentCases {
                 nullCase("Context.withCancelCause(null)", "parent", () -> Context.withCancelCause(null)),
                 nullCase("Context.withTimeout(null, d)", "parent", () -> Context.withTimeout(null, D)),
                 nullCase("Context.withTimeout(ctx, null)", "timeout", () -> Context.withTimeout(BG, null)),
-                nullCase("Context.withTimeoutCause(ctx, null, c)", "timeout",
+                nullCase(
+                        "Context.withTimeoutCause(ctx, null, c)",
+                        "timeout",
                         () -> Context.withTimeoutCause(BG, null, new Exception())),
                 nullCase("Context.withDeadline(null, t)", "parent", () -> Context.withDeadline(null, Instant.MAX)),
                 nullCase("Context.withDeadline(ctx, null)", "deadline", () -> Context.withDeadline(BG, null)),
-                nullCase("Context.withDeadlineCause(ctx, null, c)", "deadline",
+                nullCase(
+                        "Context.withDeadlineCause(ctx, null, c)",
+                        "deadline",
                         () -> Context.withDeadlineCause(BG, null, new Exception())),
                 nullCase("Context.withValue(null, k, v)", "parent", () -> Context.withValue(null, "k", "v")),
                 nullCase("Context.withoutCancel(null)", "parent", () -> Context.withoutCancel(null)),
-                nullCase("Context.afterFunc(null, f)", "ctx", () -> Context.afterFunc(null, () -> { })),
+                nullCase("Context.afterFunc(null, f)", "ctx", () -> Context.afterFunc(null, () -> {})),
                 nullCase("Context.afterFunc(ctx, null)", "f", () -> Context.afterFunc(BG, null)),
                 nullCase("Context.cause(null)", "ctx", () -> Context.cause(null)),
                 nullCase("Context.value(null)", "key", () -> BG.value(null)),
                 nullCase("new ErrGroup(null)", "factory", () -> new ErrGroup(null)),
                 nullCase("ErrGroup.withContext(null)", "parent", () -> ErrGroup.withContext(null)),
-                nullCase("ErrGroup.withContext(ctx, null)", "factory",
-                        () -> ErrGroup.withContext(BG, null)),
+                nullCase("ErrGroup.withContext(ctx, null)", "factory", () -> ErrGroup.withContext(BG, null)),
                 nullCase("ErrGroup.go((Task) null)", "task", () -> new ErrGroup().go((ErrGroup.Task) null)),
-                nullCase("ErrGroup.go((Callable) null)", "task",
+                nullCase(
+                        "ErrGroup.go((Callable) null)",
+                        "task",
                         () -> new ErrGroup().go((java.util.concurrent.Callable<?>) null)),
                 nullCase("ErrGroup.tryGo((Task) null)", "task", () -> new ErrGroup().tryGo((ErrGroup.Task) null)),
-                nullCase("ErrGroup.tryGo((Callable) null)", "task",
+                nullCase(
+                        "ErrGroup.tryGo((Callable) null)",
+                        "task",
                         () -> new ErrGroup().tryGo((java.util.concurrent.Callable<?>) null)));
     }
 

@@ -19,8 +19,7 @@ import java.time.Duration;
 public final class TimerMemoryMain {
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private TimerMemoryMain() {
-    }
+    private TimerMemoryMain() {}
 
     public static void main(String[] args) throws Exception {
         int waits = Integer.parseInt(args[0]);
@@ -31,7 +30,8 @@ public final class TimerMemoryMain {
             long before = heapAfterGc();
             receiveEachEarly(s, waits, fromPlatform);
             long after = heapAfterGc();
-            System.out.printf("waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d%n",
+            System.out.printf(
+                    "waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d%n",
                     waits, before / 1024, after / 1024, (after - before) / 1024);
         }
         int entriesBefore = Timers.pendingForTest();
@@ -87,7 +87,9 @@ public final class TimerMemoryMain {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(50); // measurement only: lets reference processing and the reaper run
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

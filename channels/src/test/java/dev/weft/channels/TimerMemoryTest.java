@@ -1,8 +1,8 @@
 package dev.weft.channels;
 
-import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.test.support.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,11 +22,14 @@ class TimerMemoryTest {
         long growthKb = number(out, "heapGrowthKB");
         assertTrue(growthKb < 4096, "heap grew by " + growthKb + " KB after 300k early-ended receives:\n" + out);
         long left = number(out, "afterEntriesLeft");
-        assertTrue(left < 1000, left + " heap entries of collected after() channels left, no timer scheduled since:\n" + out);
+        assertTrue(
+                left < 1000,
+                left + " heap entries of collected after() channels left, no timer scheduled since:\n" + out);
     }
 
     private static String runChild(String... args) throws Exception {
-        String out = ChildJvm.run(TimerMemoryMain.class, List.of("-Xmx64m", "-XX:+UseG1GC"), Duration.ofSeconds(120), args);
+        String out =
+                ChildJvm.run(TimerMemoryMain.class, List.of("-Xmx64m", "-XX:+UseG1GC"), Duration.ofSeconds(120), args);
         assertTrue(out.contains("done"), out);
         return out;
     }

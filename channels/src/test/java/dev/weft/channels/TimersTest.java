@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.internal.Deadlocks;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,9 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.weft.scheduler.GoScheduler;
-import dev.weft.scheduler.internal.Deadlocks;
-import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -75,8 +75,7 @@ class TimersTest {
         for (int i = 0; i < 100; i++) {
             ready.send("v" + i);
             String r = Select.select(
-                    ready.onReceive(v -> "ready " + v),
-                    Timers.after(HOUR).onReceive(t -> "timeout"));
+                    ready.onReceive(v -> "ready " + v), Timers.after(HOUR).onReceive(t -> "timeout"));
             assertEquals("ready v" + i, r);
         }
     }
@@ -232,8 +231,8 @@ class TimersTest {
 
     @Test
     void nonPositiveTickerPeriodIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Timers.newTicker(Duration.ZERO));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Timers.newTicker(Duration.ZERO));
         assertTrue(e.getMessage().contains("non-positive interval"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Timers.newTicker(Duration.ofMillis(-1)));
         Ticker t = Timers.newTicker(HOUR);
@@ -451,14 +450,15 @@ class TimersTest {
             AtomicBoolean onIt = new AtomicBoolean();
             Chan<Timer> made = Chan.buffered(1);
             s.go(() -> made.trySend(Timers.afterFunc(Duration.ofMillis(10), () -> {
-                onIt.set(GoScheduler.current().orElse(null) == s);
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }))).join();
+                        onIt.set(GoScheduler.current().orElse(null) == s);
+                        started.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    })))
+                    .join();
             assertNotNull(made.receive(LONG));
             assertTrue(started.await(10, TimeUnit.SECONDS), "f never ran");
             assertTrue(onIt.get(), "f did not run on the scheduler of the thread that called afterFunc");
@@ -482,7 +482,7 @@ class TimersTest {
     @Test
     void pendingChannelTimersAreVisibleToTheDeadlockDetector() {
         int before = Deadlocks.pendingTimers();
-        Timer t = Timers.afterFunc(HOUR, () -> { });
+        Timer t = Timers.afterFunc(HOUR, () -> {});
         Timer u = Timers.newTimer(HOUR);
         assertTrue(Deadlocks.pendingTimers() >= before + 2, "pending timers not reported");
         t.stop();

@@ -29,12 +29,10 @@ public final class BlockingCalls {
     private static final long HOLD_MILLIS = 300;
     private static final int SMALL = 2000;
 
-    private BlockingCalls() {
-    }
+    private BlockingCalls() {}
 
     /** One round's figures. */
-    record Round(String name, long smallMillis, long allMillis, long handoffs, int maxCarriers) {
-    }
+    record Round(String name, long smallMillis, long allMillis, long handoffs, int maxCarriers) {}
 
     public static void main(String[] args) throws Exception {
         int procs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -44,7 +42,8 @@ public final class BlockingCalls {
 
     /** The three rounds, printed to {@code out}. */
     static List<Round> run(PrintStream out, int procs, int blockers) throws Exception {
-        out.printf("gomaxprocs=%d, %d virtual threads hold a carrier for %d ms, %d small ones wait%n",
+        out.printf(
+                "gomaxprocs=%d, %d virtual threads hold a carrier for %d ms, %d small ones wait%n",
                 procs, blockers, HOLD_MILLIS, SMALL);
         return List.of(
                 round(out, "blocked", procs, blockers, BlockingCalls::nativeRead),
@@ -106,7 +105,8 @@ public final class BlockingCalls {
             long allDone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             SchedulerStats st = s.stats();
             maxCarriers = Math.max(maxCarriers, st.carriers());
-            out.printf("%-11s small ones done after %4d ms, all after %4d ms, hand-offs=%d, most carriers=%d%n",
+            out.printf(
+                    "%-11s small ones done after %4d ms, all after %4d ms, hand-offs=%d, most carriers=%d%n",
                     name, smallDone, allDone, st.handoffs(), maxCarriers);
             return new Round(name, smallDone, allDone, st.handoffs(), maxCarriers);
         }

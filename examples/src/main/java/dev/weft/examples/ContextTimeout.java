@@ -31,52 +31,52 @@ import java.time.Duration;
  * stops after about 3. Run: {@code ./weft run ContextTimeout}.
  */
 public final class ContextTimeout {
-  static final int STEPS = 10;
-  static final Duration STEP = Duration.ofMillis(100);
-  static final Duration TIMEOUT = Duration.ofMillis(350);
+    static final int STEPS = 10;
+    static final Duration STEP = Duration.ofMillis(100);
+    static final Duration TIMEOUT = Duration.ofMillis(350);
 
-  private ContextTimeout() {}
+    private ContextTimeout() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    run(System.out);
-  }
+    public static void main(String[] args) throws InterruptedException {
+        run(System.out);
+    }
 
-  /**
-   * Runs the work under a {@link #TIMEOUT} context.
-   *
-   * @return the context's error once the work stopped
-   */
-  static ContextException run(PrintStream out) throws InterruptedException {
-    try (CancelContext ctx = Context.withTimeout(Context.background(), TIMEOUT)) {
-      Chan<Integer> done = Chan.buffered(1);
-      Go.go(() -> {
-        try {
-          done.send(work(ctx, out));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    /**
+     * Runs the work under a {@link #TIMEOUT} context.
+     *
+     * @return the context's error once the work stopped
+     */
+    static ContextException run(PrintStream out) throws InterruptedException {
+        try (CancelContext ctx = Context.withTimeout(Context.background(), TIMEOUT)) {
+            Chan<Integer> done = Chan.buffered(1);
+            Go.go(() -> {
+                try {
+                    done.send(work(ctx, out));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            int steps = done.receive();
+            out.println("work stopped after " + steps + " of " + STEPS + " steps; ctx.err() = "
+                    + ctx.err().getMessage());
+            return ctx.err();
         }
-      });
-      int steps = done.receive();
-      out.println("work stopped after " + steps + " of " + STEPS + " steps; ctx.err() = "
-          + ctx.err().getMessage());
-      return ctx.err();
     }
-  }
 
-  /** Does up to {@value #STEPS} steps, stopping when {@code ctx} is done; returns the steps done. */
-  static int work(Context ctx, PrintStream out) throws InterruptedException {
-    int step = 0;
-    while (step < STEPS) {
-      boolean stepped = Select.select(
-          ctx.done().onReceiveOk((v, ok) -> false),        // case <-ctx.Done()
-          Timers.after(STEP).onReceive(t -> true));        // case <-time.After(step)
-      if (!stepped) {
-        out.println("context done: " + ctx.err().getMessage());
-        break;
-      }
-      step++;
-      out.println("step " + step + " done");
+    /** Does up to {@value #STEPS} steps, stopping when {@code ctx} is done; returns the steps done. */
+    static int work(Context ctx, PrintStream out) throws InterruptedException {
+        int step = 0;
+        while (step < STEPS) {
+            boolean stepped = Select.select(
+                    ctx.done().onReceiveOk((v, ok) -> false), // case <-ctx.Done()
+                    Timers.after(STEP).onReceive(t -> true)); // case <-time.After(step)
+            if (!stepped) {
+                out.println("context done: " + ctx.err().getMessage());
+                break;
+            }
+            step++;
+            out.println("step " + step + " done");
+        }
+        return step;
     }
-    return step;
-  }
 }

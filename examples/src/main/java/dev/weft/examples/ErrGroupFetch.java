@@ -37,69 +37,73 @@ import java.util.concurrent.ExecutorService;
  * <p>Run: {@code ./weft run ErrGroupFetch}.
  */
 public final class ErrGroupFetch {
-  static final List<String> PATHS = List.of("/users", "/orders", "/missing", "/stock");
+    static final List<String> PATHS = List.of("/users", "/orders", "/missing", "/stock");
 
-  private ErrGroupFetch() {}
+    private ErrGroupFetch() {}
 
-  public static void main(String[] args) throws Exception {
-    run(System.out);
-  }
+    public static void main(String[] args) throws Exception {
+        run(System.out);
+    }
 
-  /**
-   * Fetches {@link #PATHS} in parallel.
-   *
-   * @return the first error
-   */
-  static Optional<Throwable> run(PrintStream out) throws IOException, InterruptedException {
-    GoScheduler scheduler = GoScheduler.global();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    ExecutorService handlers = scheduler.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(handlers);
-    server.createContext("/", ErrGroupFetch::serve);
-    server.start();
-    String base = "http://127.0.0.1:" + server.getAddress().getPort();
-    try (HttpClient client = HttpClient.newBuilder().executor(handlers)
-        .connectTimeout(Duration.ofSeconds(5)).build()) {
-      // every fetch runs on its own virtual thread of the global GoScheduler
-      ErrGroup g = ErrGroup.withContext(Context.background(), scheduler.virtualThreadFactory());
-      Map<String, String> bodies = new ConcurrentHashMap<>();
-      for (String path : PATHS) {
-        g.go(() -> {
-          HttpResponse<String> r = client.send(
-              HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() != 200) {
-            throw new IOException("GET " + path + ": HTTP " + r.statusCode());
-          }
-          bodies.put(path, r.body());
-        });
-      }
-      Optional<Throwable> err = g.await();
-      for (String path : PATHS) {
-        String body = bodies.get(path);
-        if (body != null) {
-          out.println("fetched " + path + ": " + body);
+    /**
+     * Fetches {@link #PATHS} in parallel.
+     *
+     * @return the first error
+     */
+    static Optional<Throwable> run(PrintStream out) throws IOException, InterruptedException {
+        GoScheduler scheduler = GoScheduler.global();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService handlers = scheduler.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(handlers);
+        server.createContext("/", ErrGroupFetch::serve);
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        try (HttpClient client = HttpClient.newBuilder()
+                .executor(handlers)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()) {
+            // every fetch runs on its own virtual thread of the global GoScheduler
+            ErrGroup g = ErrGroup.withContext(Context.background(), scheduler.virtualThreadFactory());
+            Map<String, String> bodies = new ConcurrentHashMap<>();
+            for (String path : PATHS) {
+                g.go(() -> {
+                    HttpResponse<String> r = client.send(
+                            HttpRequest.newBuilder(URI.create(base + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IOException("GET " + path + ": HTTP " + r.statusCode());
+                    }
+                    bodies.put(path, r.body());
+                });
+            }
+            Optional<Throwable> err = g.await();
+            for (String path : PATHS) {
+                String body = bodies.get(path);
+                if (body != null) {
+                    out.println("fetched " + path + ": " + body);
+                }
+            }
+            out.println(err.map(e -> "first error: " + e.getMessage()).orElse("no errors"));
+            out.println("group context done after await: " + g.context().isDone());
+            return err;
+        } finally {
+            server.stop(0);
+            handlers.close();
         }
-      }
-      out.println(err.map(e -> "first error: " + e.getMessage()).orElse("no errors"));
-      out.println("group context done after await: " + g.context().isDone());
-      return err;
-    } finally {
-      server.stop(0);
-      handlers.close();
     }
-  }
 
-  private static void serve(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      int status = path.equals("/missing") ? 404 : 200;
-      String body = status == 200 ? "{\"page\": \"" + path.substring(1) + "\"}" : "not found";
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(bytes);
-      }
+    private static void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            int status = path.equals("/missing") ? 404 : 200;
+            String body = status == 200 ? "{\"page\": \"" + path.substring(1) + "\"}" : "not found";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
     }
-  }
 }

@@ -23,108 +23,108 @@ import java.util.List;
  * <p>Run: {@code ./weft run FanOutFanIn [N]} (default 100 numbers).
  */
 public final class FanOutFanIn {
-  static final int WORKERS = 8;
-  static final int DEFAULT_N = 100;
+    static final int WORKERS = 8;
+    static final int DEFAULT_N = 100;
 
-  private FanOutFanIn() {}
+    private FanOutFanIn() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_N);
-  }
-
-  /**
-   * Squares 1..n on {@value #WORKERS} workers.
-   *
-   * @return the sum of the squares
-   */
-  static long run(PrintStream out, int n) throws InterruptedException {
-    ReceiveChan<Integer> in = gen(n);
-    List<ReceiveChan<Item>> outs = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
-      outs.add(square(w, in)); // fan out: every worker reads from the same channel
+    public static void main(String[] args) throws InterruptedException {
+        run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_N);
     }
-    long sum = 0;
-    int[] perWorker = new int[WORKERS];
-    for (Item item : merge(outs)) { // fan in
-      sum += item.square();
-      perWorker[item.worker()]++;
-    }
-    for (int w = 0; w < WORKERS; w++) {
-      out.println("worker " + w + " squared " + perWorker[w] + " numbers");
-    }
-    out.println("sum of squares 1.." + n + " = " + sum);
-    return sum;
-  }
 
-  /** A square and the worker that computed it. */
-  record Item(int worker, long square) {}
-
-  /** Sends 1..n on a new channel, then closes it. */
-  static ReceiveChan<Integer> gen(int n) {
-    Chan<Integer> out = Chan.unbuffered();
-    Go.go(() -> {
-      try {
-        for (int i = 1; i <= n; i++) {
-          out.send(i);
+    /**
+     * Squares 1..n on {@value #WORKERS} workers.
+     *
+     * @return the sum of the squares
+     */
+    static long run(PrintStream out, int n) throws InterruptedException {
+        ReceiveChan<Integer> in = gen(n);
+        List<ReceiveChan<Item>> outs = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            outs.add(square(w, in)); // fan out: every worker reads from the same channel
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        out.close();
-      }
-    });
-    return out;
-  }
-
-  /** A worker: squares what it receives until {@code in} is closed. */
-  static ReceiveChan<Item> square(int worker, ReceiveChan<Integer> in) {
-    Chan<Item> out = Chan.unbuffered();
-    Go.go(() -> {
-      try {
-        for (int v : in) {
-          out.send(new Item(worker, (long) v * v));
-          Thread.yield(); // let the other workers have a turn
+        long sum = 0;
+        int[] perWorker = new int[WORKERS];
+        for (Item item : merge(outs)) { // fan in
+            sum += item.square();
+            perWorker[item.worker()]++;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        out.close();
-      }
-    });
-    return out;
-  }
-
-  /** Go's merge: one goroutine per input forwards into {@code out}; the last one closes it. */
-  static <T> ReceiveChan<T> merge(List<? extends ReceiveChan<T>> inputs) {
-    Chan<T> out = Chan.buffered(inputs.size());
-    WaitGroup wg = new WaitGroup();
-    wg.add(inputs.size());
-    for (ReceiveChan<T> c : inputs) {
-      Go.go(() -> {
-        try {
-          forward(c, out);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          wg.done();
+        for (int w = 0; w < WORKERS; w++) {
+            out.println("worker " + w + " squared " + perWorker[w] + " numbers");
         }
-      });
+        out.println("sum of squares 1.." + n + " = " + sum);
+        return sum;
     }
-    Go.go(() -> {
-      try {
-        wg.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        out.close();
-      }
-    });
-    return out;
-  }
 
-  private static <T> void forward(ReceiveChan<T> in, SendChan<T> out) throws InterruptedException {
-    for (T v : in) {
-      out.send(v);
+    /** A square and the worker that computed it. */
+    record Item(int worker, long square) {}
+
+    /** Sends 1..n on a new channel, then closes it. */
+    static ReceiveChan<Integer> gen(int n) {
+        Chan<Integer> out = Chan.unbuffered();
+        Go.go(() -> {
+            try {
+                for (int i = 1; i <= n; i++) {
+                    out.send(i);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                out.close();
+            }
+        });
+        return out;
     }
-  }
+
+    /** A worker: squares what it receives until {@code in} is closed. */
+    static ReceiveChan<Item> square(int worker, ReceiveChan<Integer> in) {
+        Chan<Item> out = Chan.unbuffered();
+        Go.go(() -> {
+            try {
+                for (int v : in) {
+                    out.send(new Item(worker, (long) v * v));
+                    Thread.yield(); // let the other workers have a turn
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                out.close();
+            }
+        });
+        return out;
+    }
+
+    /** Go's merge: one goroutine per input forwards into {@code out}; the last one closes it. */
+    static <T> ReceiveChan<T> merge(List<? extends ReceiveChan<T>> inputs) {
+        Chan<T> out = Chan.buffered(inputs.size());
+        WaitGroup wg = new WaitGroup();
+        wg.add(inputs.size());
+        for (ReceiveChan<T> c : inputs) {
+            Go.go(() -> {
+                try {
+                    forward(c, out);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        Go.go(() -> {
+            try {
+                wg.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                out.close();
+            }
+        });
+        return out;
+    }
+
+    private static <T> void forward(ReceiveChan<T> in, SendChan<T> out) throws InterruptedException {
+        for (T v : in) {
+            out.send(v);
+        }
+    }
 }

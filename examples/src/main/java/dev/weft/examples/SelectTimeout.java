@@ -24,45 +24,44 @@ import java.time.Duration;
  * on it. Run: {@code ./weft run SelectTimeout}.
  */
 public final class SelectTimeout {
-  static final Duration TIMEOUT = Duration.ofMillis(500);
-  static final Duration FAST = Duration.ofMillis(50);
-  static final Duration SLOW = Duration.ofMillis(1500);
+    static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final Duration FAST = Duration.ofMillis(50);
+    static final Duration SLOW = Duration.ofMillis(1500);
 
-  private SelectTimeout() {}
+    private SelectTimeout() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    run(System.out);
-  }
+    public static void main(String[] args) throws InterruptedException {
+        run(System.out);
+    }
 
-  static void run(PrintStream out) throws InterruptedException {
-    out.println(waitFor("fast", source("fast result", FAST)));
-    out.println(waitFor("slow", source("slow result", SLOW)));
-  }
+    static void run(PrintStream out) throws InterruptedException {
+        out.println(waitFor("fast", source("fast result", FAST)));
+        out.println(waitFor("slow", source("slow result", SLOW)));
+    }
 
-  /** Selects between {@code source} and a {@link #TIMEOUT} timer. */
-  static String waitFor(String name, ReceiveChan<String> source) throws InterruptedException {
-    long start = System.nanoTime();
-    String line = Select.select(
-        source.onReceive(r -> name + " source: received '" + r + "'"),
-        Timers.after(TIMEOUT).onReceive(t -> name + " source: timed out after " + TIMEOUT.toMillis()
-            + " ms"));
-    return line + " (waited " + (System.nanoTime() - start) / 1_000_000 + " ms)";
-  }
+    /** Selects between {@code source} and a {@link #TIMEOUT} timer. */
+    static String waitFor(String name, ReceiveChan<String> source) throws InterruptedException {
+        long start = System.nanoTime();
+        String line = Select.select(
+                source.onReceive(r -> name + " source: received '" + r + "'"),
+                Timers.after(TIMEOUT).onReceive(t -> name + " source: timed out after " + TIMEOUT.toMillis() + " ms"));
+        return line + " (waited " + (System.nanoTime() - start) / 1_000_000 + " ms)";
+    }
 
-  /**
-   * A goroutine that sends {@code value} after {@code delay}. The channel has room for the value,
-   * so the sender never blocks, even when nobody waits for it any more (no goroutine leak).
-   */
-  static ReceiveChan<String> source(String value, Duration delay) {
-    Chan<String> c = Chan.buffered(1);
-    Go.go(() -> {
-      try {
-        Thread.sleep(delay);
-        c.send(value);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    return c;
-  }
+    /**
+     * A goroutine that sends {@code value} after {@code delay}. The channel has room for the value,
+     * so the sender never blocks, even when nobody waits for it any more (no goroutine leak).
+     */
+    static ReceiveChan<String> source(String value, Duration delay) {
+        Chan<String> c = Chan.buffered(1);
+        Go.go(() -> {
+            try {
+                Thread.sleep(delay);
+                c.send(value);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return c;
+    }
 }

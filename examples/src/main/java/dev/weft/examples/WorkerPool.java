@@ -20,68 +20,68 @@ import java.io.PrintStream;
  * <p>Run: {@code ./weft run WorkerPool [JOBS]} (default 9 jobs).
  */
 public final class WorkerPool {
-  static final int WORKERS = 3;
-  static final int DEFAULT_JOBS = 9;
+    static final int WORKERS = 3;
+    static final int DEFAULT_JOBS = 9;
 
-  private WorkerPool() {}
+    private WorkerPool() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_JOBS);
-  }
+    public static void main(String[] args) throws InterruptedException {
+        run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_JOBS);
+    }
 
-  /**
-   * Runs {@code jobs} jobs (job {@code j} doubles {@code j}) on {@value #WORKERS} workers.
-   *
-   * @return the sum of the results
-   */
-  static long run(PrintStream out, int jobs) throws InterruptedException {
-    Chan<Integer> jobq = Chan.buffered(jobs);
-    Chan<Result> results = Chan.buffered(jobs);
-    WaitGroup wg = new WaitGroup();
+    /**
+     * Runs {@code jobs} jobs (job {@code j} doubles {@code j}) on {@value #WORKERS} workers.
+     *
+     * @return the sum of the results
+     */
+    static long run(PrintStream out, int jobs) throws InterruptedException {
+        Chan<Integer> jobq = Chan.buffered(jobs);
+        Chan<Result> results = Chan.buffered(jobs);
+        WaitGroup wg = new WaitGroup();
 
-    for (int w = 1; w <= WORKERS; w++) {
-      int id = w;
-      wg.add(1);
-      Go.go(() -> {
-        try {
-          for (int j : jobq) { // for j := range jobs
-            Thread.sleep(10); // the "work"
-            results.send(new Result(id, j, j * 2));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          wg.done();
+        for (int w = 1; w <= WORKERS; w++) {
+            int id = w;
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    for (int j : jobq) { // for j := range jobs
+                        Thread.sleep(10); // the "work"
+                        results.send(new Result(id, j, j * 2));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    wg.done();
+                }
+            });
         }
-      });
-    }
-    for (int j = 1; j <= jobs; j++) {
-      jobq.send(j);
-    }
-    jobq.close();
+        for (int j = 1; j <= jobs; j++) {
+            jobq.send(j);
+        }
+        jobq.close();
 
-    Go.go(() -> { // close results once every worker is done
-      try {
-        wg.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        results.close();
-      }
-    });
+        Go.go(
+                () -> { // close results once every worker is done
+                    try {
+                        wg.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        results.close();
+                    }
+                });
 
-    int received = 0;
-    long sum = 0;
-    for (Result r : results) { // for r := range results
-      out.println("worker " + r.worker() + " finished job " + r.job() + " -> " + r.value());
-      received++;
-      sum += r.value();
+        int received = 0;
+        long sum = 0;
+        for (Result r : results) { // for r := range results
+            out.println("worker " + r.worker() + " finished job " + r.job() + " -> " + r.value());
+            received++;
+            sum += r.value();
+        }
+        out.println("processed " + received + " jobs with " + WORKERS + " workers; sum of results = " + sum);
+        return sum;
     }
-    out.println(
-        "processed " + received + " jobs with " + WORKERS + " workers; sum of results = " + sum);
-    return sum;
-  }
 
-  /** What a worker made of a job. */
-  record Result(int worker, int job, long value) {}
+    /** What a worker made of a job. */
+    record Result(int worker, int job, long value) {}
 }

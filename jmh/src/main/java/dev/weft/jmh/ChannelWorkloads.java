@@ -12,8 +12,7 @@ import java.util.concurrent.CountDownLatch;
  * goroutines with {@code go}, checks its result as the Go code does, and throws if it is wrong.
  */
 final class ChannelWorkloads {
-    private ChannelWorkloads() {
-    }
+    private ChannelWorkloads() {}
 
     /** Go's {@code pingpong(n)}: two unbuffered channels, an echo goroutine, n round trips. */
     static long pingPong(String impl, Thread.Builder go, int n) throws InterruptedException {

@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public abstract class OnScheduler {
     /** The scheduler: weft (a GoScheduler) or jdk (the JDK's default one). */
     @Param({"weft", "jdk"})

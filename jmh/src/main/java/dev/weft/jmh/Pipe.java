@@ -38,8 +38,10 @@ sealed interface Pipe<T> {
     static <T> Pipe<T> of(String impl, int capacity) {
         return switch (impl) {
             case "weft" -> new Weft<>(Chan.buffered(capacity));
-            case "jox" -> new Jox<>(capacity == 0 ? Channel.newRendezvousChannel() : Channel.newBufferedChannel(capacity));
-            case "jdk" -> new Jdk<>(capacity == 0 ? new SynchronousQueue<Object>() : new ArrayBlockingQueue<Object>(capacity));
+            case "jox" ->
+                new Jox<>(capacity == 0 ? Channel.newRendezvousChannel() : Channel.newBufferedChannel(capacity));
+            case "jdk" ->
+                new Jdk<>(capacity == 0 ? new SynchronousQueue<Object>() : new ArrayBlockingQueue<Object>(capacity));
             default -> throw new IllegalArgumentException("impl must be weft, jox or jdk, got " + impl);
         };
     }

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * its result and throws if it is wrong. Go's counterparts are in {@code jmh/go/main.go}.
  */
 final class SchedulerWorkloads {
-    private SchedulerWorkloads() {
-    }
+    private SchedulerWorkloads() {}
 
     /** Starts {@code n} virtual threads that each add to a counter, then joins them all. */
     static long startJoin(Thread.Builder go, int n) throws InterruptedException {
@@ -82,7 +81,7 @@ final class SchedulerWorkloads {
      */
     static long fanOutTasks(Thread.Builder go, int tasks, int workers) throws InterruptedException {
         LinkedTransferQueue<Runnable> queue = new LinkedTransferQueue<>();
-        Runnable stop = () -> { };
+        Runnable stop = () -> {};
         LongAdder sum = new LongAdder();
         CountDownLatch done = new CountDownLatch(workers);
         for (int w = 0; w < workers; w++) {

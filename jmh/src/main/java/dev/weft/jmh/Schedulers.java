@@ -36,7 +36,7 @@ final class Schedulers implements AutoCloseable {
     /** The JDK default scheduler's parallelism (forces its creation). */
     static int jdkParallelism() {
         try {
-            Thread.ofVirtual().start(() -> { }).join();
+            Thread.ofVirtual().start(() -> {}).join();
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             Field f = vt.getDeclaredField("DEFAULT_SCHEDULER");
             f.setAccessible(true);

@@ -71,7 +71,9 @@ class WorkloadsTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("setups")
     void skynet(String scheduler, String impl) throws Exception {
-        assertEquals(10_000L * 9_999 / 2, run(scheduler, () -> ChannelWorkloads.skynet(impl, builder(scheduler), 10_000, 10)));
+        assertEquals(
+                10_000L * 9_999 / 2,
+                run(scheduler, () -> ChannelWorkloads.skynet(impl, builder(scheduler), 10_000, 10)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -83,16 +85,19 @@ class WorkloadsTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("setups")
     void fanOut(String scheduler, String impl) throws Exception {
-        assertEquals(5000L * 4999, run(scheduler, () -> ChannelWorkloads.fanOut(impl, builder(scheduler), 5000, 8, 128)));
+        assertEquals(
+                5000L * 4999, run(scheduler, () -> ChannelWorkloads.fanOut(impl, builder(scheduler), 5000, 8, 128)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("setups")
     void buffered(String scheduler, String impl) throws Exception {
         for (int capacity : new int[] {1, 16, 128}) {
-            assertEquals(4000L * 3999 / 2,
+            assertEquals(
+                    4000L * 3999 / 2,
                     run(scheduler, () -> ChannelWorkloads.buffered(impl, builder(scheduler), 4000, 1, 1, capacity)));
-            assertEquals(4000L * 3999 / 2,
+            assertEquals(
+                    4000L * 3999 / 2,
                     run(scheduler, () -> ChannelWorkloads.buffered(impl, builder(scheduler), 4000, 4, 4, capacity)));
         }
     }
@@ -100,8 +105,10 @@ class WorkloadsTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("selectSetups")
     void select(String scheduler, String impl) throws Exception {
-        assertEquals(5000L * 4999 / 2, run(scheduler, () -> ChannelWorkloads.select(impl, builder(scheduler), 5000, 2)));
-        assertEquals(5000L * 4999 / 2, run(scheduler, () -> ChannelWorkloads.select(impl, builder(scheduler), 5000, 4)));
+        assertEquals(
+                5000L * 4999 / 2, run(scheduler, () -> ChannelWorkloads.select(impl, builder(scheduler), 5000, 2)));
+        assertEquals(
+                5000L * 4999 / 2, run(scheduler, () -> ChannelWorkloads.select(impl, builder(scheduler), 5000, 4)));
     }
 
     @Test
@@ -166,11 +173,14 @@ class WorkloadsTest {
 
     @Test
     void aFailingWorkloadFailsTheRun() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> run("weft1", () -> {
                     ChannelWorkloads.check(false, "test sum", 41);
                     return 0;
                 }));
-        assertEquals("wrong test sum: 41 (the workload lost or duplicated values)", e.getCause().getMessage());
+        assertEquals(
+                "wrong test sum: 41 (the workload lost or duplicated values)",
+                e.getCause().getMessage());
     }
 }

@@ -11,8 +11,7 @@ final class AgentHooks implements AgentSupport.Hooks {
         AgentSupport.register(new AgentHooks());
     }
 
-    private AgentHooks() {
-    }
+    private AgentHooks() {}
 
     @Override
     public ForkJoinPool newJdkDefaultScheduler() {

@@ -48,7 +48,7 @@ public class DeadlockException extends IllegalStateException {
      * @return the message
      */
     public static String message(int parked, String schedulerName) {
-        return "all goroutines are asleep - deadlock! (" + parked + " virtual thread"
-                + (parked == 1 ? "" : "s") + " of " + schedulerName + " parked)";
+        return "all goroutines are asleep - deadlock! (" + parked + " virtual thread" + (parked == 1 ? "" : "s")
+                + " of " + schedulerName + " parked)";
     }
 }

@@ -17,8 +17,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Go {
-    private Go() {
-    }
+    private Go() {}
 
     /**
      * Starts a virtual thread on the global scheduler: Go's {@code go task()}.

@@ -132,9 +132,13 @@ public final class GoScheduler implements AutoCloseable {
      * (a resize is checked by the engine, and the CPU limit's growth is capped at maxThreads).
      */
     private static void checkCarriers(int procs, boolean followsCpuLimit, SysmonSettings settings) {
-        settings.checkCarriersFor(procs, followsCpuLimit ? "gomaxprocs " + procs + " (the CPU limit now)"
-                : settings.source() == SysmonSettings.Source.BUILDER ? "gomaxprocs(" + procs + ")"
-                : "gomaxprocs " + procs);
+        settings.checkCarriersFor(
+                procs,
+                followsCpuLimit
+                        ? "gomaxprocs " + procs + " (the CPU limit now)"
+                        : settings.source() == SysmonSettings.Source.BUILDER
+                                ? "gomaxprocs(" + procs + ")"
+                                : "gomaxprocs " + procs);
     }
 
     /**
@@ -146,8 +150,7 @@ public final class GoScheduler implements AutoCloseable {
      * @param procs    {@code -Dgomaxprocs}/{@code GOMAXPROCS}, or 0 to follow the CPU limit
      * @param settings sysmon's settings
      */
-    record AgentDefaults(int procs, SysmonSettings settings) {
-    }
+    record AgentDefaults(int procs, SysmonSettings settings) {}
 
     private static volatile AgentDefaults agentDefaults;
 
@@ -155,8 +158,8 @@ public final class GoScheduler implements AutoCloseable {
     static void freezeDefaultsForAgent() {
         int procs = DefaultGomaxprocs.explicit() ? DefaultGomaxprocs.resolve() : 0;
         SysmonSettings settings = SysmonSettings.fromSystemProperties();
-        checkCarriers(procs > 0 ? procs : Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS), procs == 0,
-                settings);
+        checkCarriers(
+                procs > 0 ? procs : Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS), procs == 0, settings);
         agentDefaults = new AgentDefaults(procs, settings);
     }
 
@@ -169,8 +172,12 @@ public final class GoScheduler implements AutoCloseable {
         if (frozen != null) {
             return frozen.procs() > 0
                     ? new GoScheduler(name, frozen.procs(), true, null, frozen.settings())
-                    : new GoScheduler(name, Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS), true,
-                            CpuLimit::containerAwareCpus, frozen.settings());
+                    : new GoScheduler(
+                            name,
+                            Math.clamp(CpuLimit.containerAwareCpus(), 1, MAX_GOMAXPROCS),
+                            true,
+                            CpuLimit::containerAwareCpus,
+                            frozen.settings());
         }
         if (DefaultGomaxprocs.explicit()) {
             return new GoScheduler(name, DefaultGomaxprocs.resolve(), isGlobal, null);
@@ -508,7 +515,7 @@ public final class GoScheduler implements AutoCloseable {
         }
         shutdown();
         boolean interrupted = false;
-        for (;;) {
+        for (; ; ) {
             try {
                 sched.awaitTermination();
                 break;
@@ -563,8 +570,7 @@ public final class GoScheduler implements AutoCloseable {
         private boolean scheddetail = DEFAULTS.scheddetail();
         private IntSupplier cpuLimit = CpuLimit::containerAwareCpus;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The number of P slots, fixed: Go's {@code GOMAXPROCS}, {@code ForkJoinPool}'s
@@ -608,7 +614,8 @@ public final class GoScheduler implements AutoCloseable {
                         + " must not have control characters (they would break its log lines): remove them");
             }
             if (name.isBlank()) {
-                throw new IllegalArgumentException("name(\"" + name + "\") is not valid: a scheduler's name must not be blank");
+                throw new IllegalArgumentException(
+                        "name(\"" + name + "\") is not valid: a scheduler's name must not be blank");
             }
             this.name = name;
             return this;
@@ -737,8 +744,14 @@ public final class GoScheduler implements AutoCloseable {
 
         /** sysmon's settings as set so far. */
         SysmonSettings settings() {
-            return new SysmonSettings(handoffNanos, maxThreads, schedtraceMillis, scheddetail,
-                    SysmonSettings.DeadlockMode.of(deadlock), keepAliveNanos, SysmonSettings.Source.BUILDER);
+            return new SysmonSettings(
+                    handoffNanos,
+                    maxThreads,
+                    schedtraceMillis,
+                    scheddetail,
+                    SysmonSettings.DeadlockMode.of(deadlock),
+                    keepAliveNanos,
+                    SysmonSettings.Source.BUILDER);
         }
 
         /**

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param stack     its stack when listed, top frame first (empty if it was not mounted and the
  *                  JDK could not tell)
  */
-public record Goroutine(Thread thread, String scheduler, Thread.State state, String waitsOn,
-                        List<StackTraceElement> stack) {
+public record Goroutine(
+        Thread thread, String scheduler, Thread.State state, String waitsOn, List<StackTraceElement> stack) {
     /** Frames of these packages are the JDK's park and I/O machinery, skipped by {@link #topFunction()}. */
     private static final String[] JDK_PACKAGES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
@@ -155,9 +155,20 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append("[Goroutine #").append(id()).append(" \"").append(name()).append("\" on ").append(scheduler)
-                .append(", ").append(state).append(", ").append(waitsOn)
-                .append(stack.isEmpty() ? ", with an empty stack:" : ", with " + topFunction() + " on top of the stack:");
+        sb.append("[Goroutine #")
+                .append(id())
+                .append(" \"")
+                .append(name())
+                .append("\" on ")
+                .append(scheduler)
+                .append(", ")
+                .append(state)
+                .append(", ")
+                .append(waitsOn)
+                .append(
+                        stack.isEmpty()
+                                ? ", with an empty stack:"
+                                : ", with " + topFunction() + " on top of the stack:");
         for (StackTraceElement f : stack) {
             sb.append("\n\tat ").append(f);
         }
@@ -190,7 +201,9 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
         private static List<String> weftJars() {
             String scheduler = location(Goroutine.class);
             String channels = location(load("dev.weft.channels.Chan"));
-            return java.util.stream.Stream.of(scheduler, channels).filter(Objects::nonNull).toList();
+            return java.util.stream.Stream.of(scheduler, channels)
+                    .filter(Objects::nonNull)
+                    .toList();
         }
 
         private static Class<?> load(String className) {
@@ -207,7 +220,9 @@ public record Goroutine(Thread thread, String scheduler, Thread.State state, Str
             }
             try {
                 CodeSource cs = c.getProtectionDomain().getCodeSource();
-                return cs == null || cs.getLocation() == null ? null : cs.getLocation().toString(); // no URL.equals: it resolves hosts
+                return cs == null || cs.getLocation() == null
+                        ? null
+                        : cs.getLocation().toString(); // no URL.equals: it resolves hosts
             } catch (SecurityException e) {
                 return null;
             }

@@ -53,9 +53,12 @@ public final class GoroutineLeakError extends AssertionError {
         if (leaked.isEmpty()) {
             throw new IllegalArgumentException("a GoroutineLeakError needs at least one leaked goroutine");
         }
-        StringBuilder sb = new StringBuilder("found unexpected goroutines: ").append(leaked.size())
+        StringBuilder sb = new StringBuilder("found unexpected goroutines: ")
+                .append(leaked.size())
                 .append(leaked.size() == 1 ? " virtual thread" : " virtual threads")
-                .append(" still alive after a grace period of ").append(Goroutines.format(grace)).append(':');
+                .append(" still alive after a grace period of ")
+                .append(Goroutines.format(grace))
+                .append(':');
         for (Goroutine g : leaked.subList(0, Math.min(leaked.size(), MAX_LISTED))) {
             sb.append('\n').append(g);
         }
@@ -76,12 +79,17 @@ public final class GoroutineLeakError extends AssertionError {
         sb.append("\n... and ").append(rest.size()).append(" more (not listed; all are in leaked()), by top function:");
         long shown = 0;
         for (Map.Entry<String, Long> e : groups.subList(0, Math.min(groups.size(), MAX_GROUPS))) {
-            sb.append("\n\t").append(e.getValue()).append(" with ")
+            sb.append("\n\t")
+                    .append(e.getValue())
+                    .append(" with ")
                     .append(e.getKey().isEmpty() ? "an empty stack" : e.getKey() + " on top of the stack");
             shown += e.getValue();
         }
         if (groups.size() > MAX_GROUPS) {
-            sb.append("\n\t").append(rest.size() - shown).append(" with ").append(groups.size() - MAX_GROUPS)
+            sb.append("\n\t")
+                    .append(rest.size() - shown)
+                    .append(" with ")
+                    .append(groups.size() - MAX_GROUPS)
                     .append(" other top functions");
         }
     }

@@ -79,8 +79,7 @@ public final class Goroutines {
     /** Frames of the JDK's I/O pollers: infrastructure that never ends, never a leak. */
     private static final String POLLER_PREFIX = "sun.nio.ch.Poller";
 
-    private Goroutines() {
-    }
+    private Goroutines() {}
 
     /**
      * One option of {@link #find} and {@link #verifyNone}: a goroutine to ignore, or a scheduler
@@ -158,7 +157,8 @@ public final class Goroutines {
                 throw new IllegalArgumentException("ignoreThreadNamePrefix(\"" + prefix + "\") is only white space:"
                         + " give the start of the names to ignore, e.g. \"cache-refresher-\"");
             }
-            return new Option("ignoreThreadNamePrefix(" + prefix + ")", g -> g.name().startsWith(prefix), false);
+            return new Option(
+                    "ignoreThreadNamePrefix(" + prefix + ")", g -> g.name().startsWith(prefix), false);
         }
 
         /**
@@ -209,10 +209,10 @@ public final class Goroutines {
          * identifier character), at least two; the method may also be {@code <init>} or
          * {@code <clinit>}, as stack frames name constructors.
          */
-        private static final Pattern FUNCTION = Pattern.compile(
-                "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
-                + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*"
-                + "\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*|<init>|<clinit>)");
+        private static final Pattern FUNCTION =
+                Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+                        + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*"
+                        + "\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*|<init>|<clinit>)");
 
         private static String checkFunction(String function, String option) {
             Objects.requireNonNull(function, "function");
@@ -303,7 +303,7 @@ public final class Goroutines {
         long graceNanos = TimeUnit.NANOSECONDS.convert(grace); // saturates
         long deadline = System.nanoTime() + graceNanos;
         long backoff = FIRST_BACKOFF_NANOS;
-        for (;;) {
+        for (; ; ) {
             List<Goroutine> leaked = find(options);
             if (leaked.isEmpty()) {
                 return;
@@ -318,8 +318,7 @@ public final class Goroutines {
     }
 
     /** A live virtual thread and the name of its scheduler. */
-    private record Live(Thread thread, String scheduler) {
-    }
+    private record Live(Thread thread, String scheduler) {}
 
     /**
      * The virtual threads of every live weft scheduler (and of the JDK's default one), but the
@@ -376,18 +375,20 @@ public final class Goroutines {
     /** {@link Goroutine#waitsOn()}: the classified wait, in words, with the blocker. */
     static String waitsOn(ParkedThreads.Wait wait, Thread.State state, Object blocker) {
         // a weft blocker's wait reason says it all; its identity (Waiter@3fb4f649) says nothing
-        String on = blocker == null || (blocker instanceof WeftBlocker && !describes(blocker)) ? ""
+        String on = blocker == null || (blocker instanceof WeftBlocker && !describes(blocker))
+                ? ""
                 : " on " + describeBlocker(blocker);
         return switch (wait) {
             case RUNNING -> state == Thread.State.TERMINATED ? "terminated" : "running";
             case WEFT -> "parked in a weft operation" + reason(blocker) + on;
             case JUC -> blocker == null ? "waiting in Object.wait()" : "waiting" + on;
             case TIMED -> "waiting with a deadline (sleep, timed park or wait)" + reason(blocker) + on;
-            case OTHER -> switch (state) {
-                case BLOCKED -> "blocked on a monitor";
-                case WAITING -> blocker == null ? "parked without a blocker or in I/O" : "parked" + on;
-                default -> state.toString().toLowerCase(java.util.Locale.ROOT);
-            };
+            case OTHER ->
+                switch (state) {
+                    case BLOCKED -> "blocked on a monitor";
+                    case WAITING -> blocker == null ? "parked without a blocker or in I/O" : "parked" + on;
+                    default -> state.toString().toLowerCase(java.util.Locale.ROOT);
+                };
         };
     }
 
@@ -421,6 +422,7 @@ public final class Goroutines {
     private static final class JdkDefault {
         /** Null if not found: then {@link #FAILURE} says why. */
         static final Executor SCHEDULER;
+
         static final String FAILURE;
 
         static {
@@ -431,8 +433,8 @@ public final class Goroutines {
                 f.setAccessible(true); // java.lang is open to weft: GoScheduler needs it too
                 s = (Executor) f.get(null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                failure = "cannot find the JDK's default virtual-thread scheduler (" + Runtime.version() + "): "
-                        + e + ". weft needs JDK 25 and " + VirtualThreads.opensFlag(Goroutines.class.getModule());
+                failure = "cannot find the JDK's default virtual-thread scheduler (" + Runtime.version() + "): " + e
+                        + ". weft needs JDK 25 and " + VirtualThreads.opensFlag(Goroutines.class.getModule());
             }
             SCHEDULER = s;
             FAILURE = failure;

@@ -26,9 +26,18 @@ import java.util.Objects;
  *                        started (by sysmon, or by {@link GoScheduler#blocking})
  * @param deadlockReports times sysmon found every virtual thread of the scheduler asleep
  */
-public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int spinning,
-                             int idleCarriers, int globalQueue, int[] localQueues, long steals,
-                             long liveGoroutines, long handoffs, long deadlockReports) {
+public record SchedulerStats(
+        int gomaxprocs,
+        int idleProcs,
+        int carriers,
+        int spinning,
+        int idleCarriers,
+        int globalQueue,
+        int[] localQueues,
+        long steals,
+        long liveGoroutines,
+        long handoffs,
+        long deadlockReports) {
 
     /** Defensive copy: the record owns its array. */
     public SchedulerStats {
@@ -49,11 +58,28 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
      * @param liveGoroutines virtual threads started and not yet terminated
      * @throws NullPointerException if {@code localQueues} is null
      */
-    public SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int spinning,
-                          int idleCarriers, int globalQueue, int[] localQueues, long steals,
-                          long liveGoroutines) {
-        this(gomaxprocs, idleProcs, carriers, spinning, idleCarriers, globalQueue, localQueues,
-                steals, liveGoroutines, 0, 0);
+    public SchedulerStats(
+            int gomaxprocs,
+            int idleProcs,
+            int carriers,
+            int spinning,
+            int idleCarriers,
+            int globalQueue,
+            int[] localQueues,
+            long steals,
+            long liveGoroutines) {
+        this(
+                gomaxprocs,
+                idleProcs,
+                carriers,
+                spinning,
+                idleCarriers,
+                globalQueue,
+                localQueues,
+                steals,
+                liveGoroutines,
+                0,
+                0);
     }
 
     /**
@@ -65,12 +91,18 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
      */
     public String schedtrace() {
         StringBuilder sb = new StringBuilder()
-                .append("gomaxprocs=").append(gomaxprocs)
-                .append(" idleprocs=").append(idleProcs)
-                .append(" threads=").append(carriers)
-                .append(" spinningthreads=").append(spinning)
-                .append(" idlethreads=").append(idleCarriers)
-                .append(" runqueue=").append(globalQueue)
+                .append("gomaxprocs=")
+                .append(gomaxprocs)
+                .append(" idleprocs=")
+                .append(idleProcs)
+                .append(" threads=")
+                .append(carriers)
+                .append(" spinningthreads=")
+                .append(spinning)
+                .append(" idlethreads=")
+                .append(idleCarriers)
+                .append(" runqueue=")
+                .append(globalQueue)
                 .append(" [");
         for (int i = 0; i < localQueues.length; i++) {
             if (i > 0) {
@@ -106,10 +138,17 @@ public record SchedulerStats(int gomaxprocs, int idleProcs, int carriers, int sp
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SchedulerStats s && gomaxprocs == s.gomaxprocs && idleProcs == s.idleProcs
-                && carriers == s.carriers && spinning == s.spinning && idleCarriers == s.idleCarriers
-                && globalQueue == s.globalQueue && Arrays.equals(localQueues, s.localQueues)
-                && steals == s.steals && liveGoroutines == s.liveGoroutines && handoffs == s.handoffs
+        return o instanceof SchedulerStats s
+                && gomaxprocs == s.gomaxprocs
+                && idleProcs == s.idleProcs
+                && carriers == s.carriers
+                && spinning == s.spinning
+                && idleCarriers == s.idleCarriers
+                && globalQueue == s.globalQueue
+                && Arrays.equals(localQueues, s.localQueues)
+                && steals == s.steals
+                && liveGoroutines == s.liveGoroutines
+                && handoffs == s.handoffs
                 && deadlockReports == s.deadlockReports;
     }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +47,10 @@ class BlockingHandoffTest {
 
     @Test
     void atOneProcABlockedReaderDoesNotStallTheOthers() throws Exception {
-        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).keepAlive(java.time.Duration.ofMillis(500)).build()) {
+        try (GoScheduler s = GoScheduler.builder()
+                .gomaxprocs(1)
+                .keepAlive(java.time.Duration.ofMillis(500))
+                .build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
@@ -91,14 +92,20 @@ class BlockingHandoffTest {
             assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
             assertEquals('x', read.get());
             // the spare that came back finds its P gone and parks; past the keep-alive (500 ms) it exits
-            awaitTrue("carriers go back down to gomaxprocs", 15_000, () -> s.stats().carriers() == 1);
+            awaitTrue(
+                    "carriers go back down to gomaxprocs",
+                    15_000,
+                    () -> s.stats().carriers() == 1);
             assertEquals(1, s.stats().handoffs());
         }
     }
 
     @Test
     void blockingHandsThePOffAtOnceWithoutWaitingForSysmon() throws Exception {
-        try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).handoffThreshold(java.time.Duration.ZERO).build()) {
+        try (GoScheduler s = GoScheduler.builder()
+                .gomaxprocs(1)
+                .handoffThreshold(java.time.Duration.ZERO)
+                .build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicReference<Object> result = new AtomicReference<>();
@@ -107,7 +114,8 @@ class BlockingHandoffTest {
                 try {
                     int b = GoScheduler.blocking(pipe::read);
                     // back with a P: this runs like any virtual thread again
-                    result.set(b + ":" + GoScheduler.current().map(GoScheduler::name).orElse("?"));
+                    result.set(b + ":"
+                            + GoScheduler.current().map(GoScheduler::name).orElse("?"));
                 } catch (Exception e) {
                     result.set(e);
                 }
@@ -131,8 +139,8 @@ class BlockingHandoffTest {
 
     @Test
     void blockingANullBodyIsAnError() {
-        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
-                () -> GoScheduler.blocking(null));
+        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(
+                NullPointerException.class, () -> GoScheduler.blocking(null));
         assertEquals("body", e.getMessage());
     }
 
@@ -156,14 +164,18 @@ class BlockingHandoffTest {
         try (GoScheduler s = GoScheduler.create(2)) {
             AtomicReference<Object> r = new AtomicReference<>();
             s.go(() -> {
-                try {
-                    GoScheduler.blocking(() -> {
-                        throw new IOException("disk gone");
-                    });
-                } catch (Exception e) {
-                    r.set(e.getMessage() + " on " + GoScheduler.current().map(GoScheduler::name).orElse("?"));
-                }
-            }).join();
+                        try {
+                            GoScheduler.blocking(() -> {
+                                throw new IOException("disk gone");
+                            });
+                        } catch (Exception e) {
+                            r.set(e.getMessage() + " on "
+                                    + GoScheduler.current()
+                                            .map(GoScheduler::name)
+                                            .orElse("?"));
+                        }
+                    })
+                    .join();
             assertEquals("disk gone on " + s.name(), r.get());
             assertEquals(1, s.stats().handoffs());
         }
@@ -239,15 +251,17 @@ class BlockingHandoffTest {
     void maxThreadsCapsTheCarriers() throws Exception {
         java.io.PrintStream err = System.err;
         captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-                synchronized (captured) {
-                    captured.write(b);
-                }
-            }
-        }, true));
+        System.setErr(new java.io.PrintStream(
+                new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        err.write(b);
+                        synchronized (captured) {
+                            captured.write(b);
+                        }
+                    }
+                },
+                true));
         try {
             maxThreadsCapsTheCarriersAndSays();
         } finally {
@@ -286,7 +300,9 @@ class BlockingHandoffTest {
             assertFalse(done.await(200, TimeUnit.MILLISECONDS), "no carrier may take the P: " + s.stats());
             assertEquals(0, s.stats().handoffs());
             assertEquals(1, s.stats().carriers());
-            awaitTrue("sysmon's ERROR that no carrier may be started", 10_000,
+            awaitTrue(
+                    "sysmon's ERROR that no carrier may be started",
+                    10_000,
                     () -> captured().contains("carriers allowed by"));
             release();
             assertTrue(done.await(10, TimeUnit.SECONDS), "runs once the carrier is back");

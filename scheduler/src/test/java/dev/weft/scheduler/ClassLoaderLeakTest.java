@@ -41,13 +41,15 @@ class ClassLoaderLeakTest {
      * reference to that loader. Every strong reference stays in this frame.
      */
     private static WeakReference<ClassLoader> runIsolated(ThreadFactory factory) throws Exception {
-        URL testClasses = IsolatedYielders.class.getProtectionDomain().getCodeSource().getLocation();
-        try (URLClassLoader loader = new URLClassLoader("isolated", new URL[] {testClasses},
-                ClassLoader.getPlatformClassLoader())) {
+        URL testClasses =
+                IsolatedYielders.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader loader =
+                new URLClassLoader("isolated", new URL[] {testClasses}, ClassLoader.getPlatformClassLoader())) {
             Class<?> c = Class.forName(IsolatedYielders.class.getName(), true, loader);
             assertSame(loader, c.getClassLoader(), "the payload must be defined by the isolated loader");
             @SuppressWarnings("unchecked")
-            Consumer<ThreadFactory> payload = (Consumer<ThreadFactory>) c.getDeclaredConstructor().newInstance();
+            Consumer<ThreadFactory> payload =
+                    (Consumer<ThreadFactory>) c.getDeclaredConstructor().newInstance();
             payload.accept(factory);
             return new WeakReference<>(loader);
         }

@@ -1,7 +1,6 @@
 package dev.weft.scheduler;
 
 import dev.weft.scheduler.engine.EngineAccess;
-
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -47,8 +46,7 @@ import java.util.concurrent.TimeUnit;
 public final class DeadlockMain {
     static final long LATE_MILLIS = 2500;
 
-    private DeadlockMain() {
-    }
+    private DeadlockMain() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -60,8 +58,10 @@ public final class DeadlockMain {
         int procs = Integer.parseInt(opts.getOrDefault("procs", "2"));
         CountDownLatch reported = teeStderrForReports();
         GoScheduler s = opts.containsKey("deadlock")
-                ? GoScheduler.builder().gomaxprocs(procs)
-                        .deadlockMode(DeadlockMode.valueOf(opts.get("deadlock").toUpperCase(java.util.Locale.ROOT))).build()
+                ? GoScheduler.builder()
+                        .gomaxprocs(procs)
+                        .deadlockMode(DeadlockMode.valueOf(opts.get("deadlock").toUpperCase(java.util.Locale.ROOT)))
+                        .build()
                 : GoScheduler.create(procs);
         GoScheduler other = null;
         BlockingQueue<String> late = new LinkedBlockingQueue<>();
@@ -78,7 +78,7 @@ public final class DeadlockMain {
                     }
                 });
                 if (opts.containsKey("waker")) { // a thread that might wake them, but ends without
-                    daemonAfter(Long.parseLong(opts.get("waker")), () -> { });
+                    daemonAfter(Long.parseLong(opts.get("waker")), () -> {});
                 }
                 if (opts.containsKey("giveup")) {
                     daemonAfter(Long.parseLong(opts.get("giveup")), never::countDown);
@@ -103,20 +103,26 @@ public final class DeadlockMain {
             case "io" -> {
                 // the writer is outside the JVM (any thread in it that waits 2.5 s could wake them
                 // by itself): a shell's background child, left behind as the shell exits at once
-                ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                ServerSocketChannel server =
+                        ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 s.go(() -> {
-                    try (server; SocketChannel c = server.accept()) { // parks through the JDK's poller
+                    try (server;
+                            SocketChannel c = server.accept()) { // parks through the JDK's poller
                         c.read(ByteBuffer.allocate(1));
                     } catch (java.io.IOException e) {
                         throw new RuntimeException(e);
                     }
                 });
-                Process shell = new ProcessBuilder("bash", "-c", "(sleep " + LATE_MILLIS / 1000.0
-                        + "; echo x > /dev/tcp/127.0.0.1/" + port + ") > /dev/null 2>&1 &").start();
+                Process shell = new ProcessBuilder(
+                                "bash",
+                                "-c",
+                                "(sleep " + LATE_MILLIS / 1000.0 + "; echo x > /dev/tcp/127.0.0.1/" + port
+                                        + ") > /dev/null 2>&1 &")
+                        .start();
                 if (shell.waitFor() != 0) {
-                    throw new IllegalStateException("bash failed: " + new String(shell.getErrorStream().readAllBytes()));
+                    throw new IllegalStateException(
+                            "bash failed: " + new String(shell.getErrorStream().readAllBytes()));
                 }
             }
             case "other-weft" -> {
@@ -128,21 +134,26 @@ public final class DeadlockMain {
                 });
             }
             case "executor" -> {
-                ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(
-                        r -> Thread.ofPlatform().daemon(true).name("daemon-scheduled").unstarted(r));
+                ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                        .daemon(true)
+                        .name("daemon-scheduled")
+                        .unstarted(r));
                 receiveLate(s, late);
                 ses.schedule(() -> late.add("late"), LATE_MILLIS, TimeUnit.MILLISECONDS);
             }
             case "delayed" -> {
                 receiveLate(s, late);
-                CompletableFuture.delayedExecutor(LATE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> late.add("late"));
+                CompletableFuture.delayedExecutor(LATE_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> late.add("late"));
             }
             case "jdk-virtual" -> {
                 receiveLate(s, late);
-                Thread.ofVirtual().start(() -> { // started by a platform thread: the JDK's scheduler
-                    sleepQuietly(LATE_MILLIS);
-                    late.add("late");
-                });
+                Thread.ofVirtual()
+                        .start(
+                                () -> { // started by a platform thread: the JDK's scheduler
+                                    sleepQuietly(LATE_MILLIS);
+                                    late.add("late");
+                                });
             }
             case "other-timer" -> {
                 other = GoScheduler.create(1);

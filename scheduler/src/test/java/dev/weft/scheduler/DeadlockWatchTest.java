@@ -1,10 +1,9 @@
 package dev.weft.scheduler;
 
-import dev.weft.test.support.ChildJvm;
-import dev.weft.scheduler.ShutdownHookServiceMain;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.test.support.ChildJvm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +38,11 @@ class DeadlockWatchTest {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle");
         assertTrue(reports(out) == 1, out);
         assertTrue(afterMillis(out) < 20_000, "reported after the quiet second, not at the watcher's give-up: " + out);
-        assertTrue(out.contains("ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-1: all goroutines are asleep - deadlock!"
-                + " (2 virtual threads of weft-1 parked)"), out);
+        assertTrue(
+                out.contains(
+                        "ERROR dev.weft.scheduler.engine.DeadlockWatch - weft-1: all goroutines are asleep - deadlock!"
+                                + " (2 virtual threads of weft-1 parked)"),
+                out);
         assertTrue(out.contains("java.util.concurrent.CountDownLatch.await("), "each thread's stack: " + out);
         assertTrue(out.contains("java.lang.Thread.join("), out);
     }
@@ -63,7 +65,8 @@ class DeadlockWatchTest {
     void failModeFromTheBuilderNamesItAndSaysWhenNothingIsFailed() throws Exception {
         String out = ChildJvm.run(DeadlockMain.class, List.of(), "cycle", "deadlock=fail");
         assertTrue(reports(out) == 1, out);
-        assertTrue(out.contains("\n\ndeadlockMode FAIL: none of them is blocked in a weft channel, so none is failed"),
+        assertTrue(
+                out.contains("\n\ndeadlockMode FAIL: none of them is blocked in a weft channel, so none is failed"),
                 out);
         assertFalse(out.contains("-Dweft.deadlock"), out);
         assertFalse(out.contains("failing the 0"), out);
@@ -91,16 +94,22 @@ class DeadlockWatchTest {
     @Test
     void neverFiresWhileAShutdownHookCanWakeThem() throws Exception {
         String javaCommand = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug",
-                ShutdownHookServiceMain.class.getName()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaCommand,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                        "-Dorg.slf4j.simpleLogger.log.dev.weft.scheduler.engine.DeadlockWatch=debug",
+                        ShutdownHookServiceMain.class.getName())
+                .redirectErrorStream(true)
+                .start();
         StringBuilder out = new StringBuilder();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
                 r.lines().forEach(lines::add);
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 lines.add("read failed: " + e);
@@ -119,7 +128,8 @@ class DeadlockWatchTest {
             }
             assertTrue(looked, "sysmon never said the hook kept it silent:\n" + out);
             // SIGTERM, as a service manager sends it (Process.destroy would close our end of the output)
-            assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+            assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid()))
+                    .start()
                     .waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "did not stop on SIGTERM:\n" + out);
             reader.join(java.time.Duration.ofSeconds(10));
@@ -150,14 +160,17 @@ class DeadlockWatchTest {
         Map<String, CompletableFuture<String>> children = new LinkedHashMap<>();
         for (String mode : List.of("other-weft", "executor", "delayed", "jdk-virtual", "other-timer")) {
             for (int procs : new int[] {1, 2}) {
-                children.put(mode + " procs=" + procs,
+                children.put(
+                        mode + " procs=" + procs,
                         ChildJvm.start(DeadlockMain.class, List.of(), ChildJvm.TIMEOUT, mode, "procs=" + procs));
             }
         }
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<String>> c : children.entrySet()) {
             String out = ChildJvm.await(c.getValue());
-            if (reports(out) != 0 || out.contains("ERROR") || !out.contains("received=late")
+            if (reports(out) != 0
+                    || out.contains("ERROR")
+                    || !out.contains("received=late")
                     || afterMillis(out) < DeadlockMain.LATE_MILLIS) {
                 failures.add(c.getKey() + ":\n" + out);
             }

@@ -1,7 +1,6 @@
 package dev.weft.scheduler;
 
 import dev.weft.scheduler.engine.EngineAccess;
-
 import dev.weft.scheduler.engine.TimerQueue;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
@@ -23,8 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class EarlyEndedWaitsMain {
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
-    private EarlyEndedWaitsMain() {
-    }
+    private EarlyEndedWaitsMain() {}
 
     public static void main(String[] args) throws Exception {
         int waits = Integer.parseInt(args[0]);
@@ -36,7 +34,8 @@ public final class EarlyEndedWaitsMain {
             long before = heapAfterGc();
             unparkEachPark(s, s.go(() -> parkHour(waits)), fromPlatform);
             long after = heapAfterGc();
-            System.out.printf("waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d cancelledHeld=%d%n",
+            System.out.printf(
+                    "waits=%d heapBeforeKB=%d heapAfterKB=%d heapGrowthKB=%d cancelledHeld=%d%n",
                     waits, before / 1024, after / 1024, (after - before) / 1024, timers.cancelledHeld());
 
             List<WeakReference<Thread>> ended = new ArrayList<>(threads);
@@ -47,7 +46,8 @@ public final class EarlyEndedWaitsMain {
             }
             heapAfterGc();
             long reachable = ended.stream().filter(r -> r.get() != null).count();
-            System.out.printf("threads=%d endedThreadsReachable=%d cancelledHeld=%d pending=%d%n",
+            System.out.printf(
+                    "threads=%d endedThreadsReachable=%d cancelledHeld=%d pending=%d%n",
                     threads, reachable, timers.cancelledHeld(), timers.pending());
         }
         System.out.println("done");
@@ -82,7 +82,9 @@ public final class EarlyEndedWaitsMain {
         for (int i = 0; i < 3; i++) { // the least of a few: a GC may leave some floating garbage
             System.gc();
             Thread.sleep(50); // measurement only: lets reference processing settle
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

@@ -1,16 +1,15 @@
 package dev.weft.scheduler;
 
 import static dev.weft.test.support.Await.awaitTrue;
-import dev.weft.scheduler.engine.LiveSchedulers;
-import dev.weft.scheduler.engine.VirtualThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.scheduler.Goroutines.Option;
+import dev.weft.scheduler.engine.LiveSchedulers;
+import dev.weft.scheduler.engine.VirtualThreads;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +27,7 @@ class GoroutinesTest {
     private GoScheduler s;
     /** Goroutines of other test classes in this JVM are not this test's business. */
     private Option before;
+
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<Thread> started = new ArrayList<>();
 
@@ -83,9 +82,14 @@ class GoroutinesTest {
         assertEquals(Thread.State.WAITING, g.state());
         assertTrue(g.waitsOn().startsWith("waiting on java.util.concurrent.CountDownLatch"), g.waitsOn());
         assertEquals(GoroutinesTest.class.getName() + ".waitForRelease", g.topFunction());
-        assertTrue(g.hasAnyFunction("java.util.concurrent.CountDownLatch.await"), g.stack().toString());
+        assertTrue(
+                g.hasAnyFunction("java.util.concurrent.CountDownLatch.await"),
+                g.stack().toString());
         String text = g.toString();
-        assertTrue(text.startsWith("[Goroutine #" + t.threadId() + " \"leaky-latch\" on " + s.name() + ", WAITING, waiting on"), text);
+        assertTrue(
+                text.startsWith(
+                        "[Goroutine #" + t.threadId() + " \"leaky-latch\" on " + s.name() + ", WAITING, waiting on"),
+                text);
         assertTrue(text.contains("on top of the stack:\n\tat "), text);
         assertTrue(text.contains("\tat " + GoroutinesTest.class.getName() + ".waitForRelease("), text);
     }
@@ -112,7 +116,9 @@ class GoroutinesTest {
         });
         started.add(t);
         awaitState(t, Thread.State.WAITING);
-        assertEquals("parked in a weft operation [select] on WeftBlocker", only(Goroutines.find(before), t).waitsOn());
+        assertEquals(
+                "parked in a weft operation [select] on WeftBlocker",
+                only(Goroutines.find(before), t).waitsOn());
         release.countDown();
         LockSupport.unpark(t);
     }
@@ -121,9 +127,13 @@ class GoroutinesTest {
     void verifyNoneFailsListingEveryLeakedGoroutine() throws InterruptedException {
         Thread a = leak("leaky-a");
         Thread b = leak("leaky-b");
-        GoroutineLeakError e = assertThrows(GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ZERO, before));
+        GoroutineLeakError e =
+                assertThrows(GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ZERO, before));
         assertEquals(2, e.leaked().size(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("found unexpected goroutines: 2 virtual threads still alive after a grace period of 0 ms:"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "found unexpected goroutines: 2 virtual threads still alive after a grace period of 0 ms:"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("#" + a.threadId() + " \"leaky-a\" on " + s.name()), e.getMessage());
         assertTrue(e.getMessage().contains("#" + b.threadId() + " \"leaky-b\" on " + s.name()), e.getMessage());
@@ -158,7 +168,8 @@ class GoroutinesTest {
             return false;
         }
         for (StackTraceElement f : checker.getStackTrace()) {
-            if (f.getClassName().equals(Goroutines.class.getName()) && f.getMethodName().equals("verifyNone")) {
+            if (f.getClassName().equals(Goroutines.class.getName())
+                    && f.getMethodName().equals("verifyNone")) {
                 return true;
             }
         }
@@ -169,8 +180,8 @@ class GoroutinesTest {
     void theGracePeriodEndsWithTheListOfWhatIsStillAlive() throws InterruptedException {
         Thread t = leak("never-ends");
         long start = System.nanoTime();
-        GoroutineLeakError e = assertThrows(GoroutineLeakError.class,
-                () -> Goroutines.verifyNone(Duration.ofMillis(300), before));
+        GoroutineLeakError e =
+                assertThrows(GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ofMillis(300), before));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "gave up before the grace period");
         assertEquals(t, e.leaked().getFirst().thread());
         assertTrue(e.getMessage().contains("after a grace period of 300 ms"), e.getMessage());
@@ -181,16 +192,20 @@ class GoroutinesTest {
         Thread t = leak("cache-refresher-1");
         String fn = GoroutinesTest.class.getName() + ".waitForRelease";
         Goroutines.verifyNone(Duration.ZERO, before, Option.ignoreTopFunction(fn));
-        Goroutines.verifyNone(Duration.ZERO, before, Option.ignoreTopFunction("java.util.concurrent.CountDownLatch.await"));
+        Goroutines.verifyNone(
+                Duration.ZERO, before, Option.ignoreTopFunction("java.util.concurrent.CountDownLatch.await"));
         Goroutines.verifyNone(Duration.ZERO, before, Option.ignoreAnyFunction("java.lang.VirtualThread.run"));
         Goroutines.verifyNone(Duration.ZERO, before, Option.ignoreThreadNamePrefix("cache-refresher-"));
         Goroutines.verifyNone(Duration.ZERO, before, Option.ignore(g -> g.thread() == t));
         // frames below the first one outside the JDK are not top functions; other names do not match
-        for (Option o : List.of(Option.ignoreTopFunction("java.lang.VirtualThread.run"),
-                Option.ignoreTopFunction(fn + "X"), Option.ignoreAnyFunction("java.lang.Object.wait"),
-                Option.ignoreThreadNamePrefix("cache-refresher-2"), Option.ignore(g -> false))) {
-            GoroutineLeakError e = assertThrows(GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ZERO, before, o),
-                    o.toString());
+        for (Option o : List.of(
+                Option.ignoreTopFunction("java.lang.VirtualThread.run"),
+                Option.ignoreTopFunction(fn + "X"),
+                Option.ignoreAnyFunction("java.lang.Object.wait"),
+                Option.ignoreThreadNamePrefix("cache-refresher-2"),
+                Option.ignore(g -> false))) {
+            GoroutineLeakError e = assertThrows(
+                    GoroutineLeakError.class, () -> Goroutines.verifyNone(Duration.ZERO, before, o), o.toString());
             assertEquals(t, only(e.leaked(), t).thread(), o.toString());
         }
     }
@@ -209,7 +224,8 @@ class GoroutinesTest {
     @Test
     void threadsInheritingAWeftSchedulerAreItsGoroutines() throws Exception {
         AtomicReference<Thread> child = new AtomicReference<>();
-        Thread parent = s.go(() -> child.set(Thread.ofVirtual().name("inherited").start(() -> waitForRelease(release))));
+        Thread parent =
+                s.go(() -> child.set(Thread.ofVirtual().name("inherited").start(() -> waitForRelease(release))));
         parent.join();
         started.add(child.get());
         awaitState(child.get(), Thread.State.WAITING);
@@ -249,24 +265,27 @@ class GoroutinesTest {
     void aGoroutineCheckingForLeaksDoesNotReportItself() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         s.go(() -> {
-            try {
-                Goroutines.verifyNone(Duration.ZERO, before);
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }).join();
+                    try {
+                        Goroutines.verifyNone(Duration.ZERO, before);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                })
+                .join();
         assertNull(failure.get());
     }
 
     @Test
     void badInputIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Goroutines.verifyNone(Duration.ofMillis(-1)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Goroutines.verifyNone(Duration.ofMillis(-1)));
         assertTrue(e.getMessage().contains("PT-0.001S") && e.getMessage().contains("Duration.ZERO"), e.getMessage());
         for (String bad : List.of("", " ", "run", ".run", "Foo.")) {
             e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreTopFunction(bad), bad);
-            assertTrue(e.getMessage().contains("ignoreTopFunction(\"" + bad + "\")")
-                    && e.getMessage().contains("com.example.Worker.loop"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("ignoreTopFunction(\"" + bad + "\")")
+                            && e.getMessage().contains("com.example.Worker.loop"),
+                    e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Option.ignoreAnyFunction(bad), bad);
         }
         e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreThreadNamePrefix(""));
@@ -274,19 +293,24 @@ class GoroutinesTest {
         // forms that could never match a frame: spaces, a call's "()", a method reference's "::"
         for (String bad : List.of(" . ", "com.x.Foo.bar()", "com.x.Foo::bar", " com.x.Foo.bar", "com.x. Foo.bar")) {
             e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreTopFunction(bad), bad);
-            assertTrue(e.getMessage().contains("ignoreTopFunction(\"" + bad + "\")")
-                    && e.getMessage().contains("no spaces"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("ignoreTopFunction(\"" + bad + "\")")
+                            && e.getMessage().contains("no spaces"),
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreAnyFunction(bad), bad);
             assertTrue(e.getMessage().contains("ignoreAnyFunction(\"" + bad + "\")"), e.getMessage());
         }
-        for (String good : List.of("com.x.Foo.bar", "com.x.Server$Acceptor.run", "Foo.lambda$main$0", "com.x.Foo.<init>")) {
+        for (String good :
+                List.of("com.x.Foo.bar", "com.x.Server$Acceptor.run", "Foo.lambda$main$0", "com.x.Foo.<init>")) {
             Option.ignoreTopFunction(good);
         }
         e = assertThrows(IllegalArgumentException.class, () -> Option.ignoreThreadNamePrefix(" "));
-        assertTrue(e.getMessage().contains("ignoreThreadNamePrefix(\" \")")
-                && e.getMessage().contains("cache-refresher-"), e.getMessage());
-        NullPointerException n = assertThrows(NullPointerException.class,
-                () -> Goroutines.verifyNone(Duration.ZERO, (Option) null));
+        assertTrue(
+                e.getMessage().contains("ignoreThreadNamePrefix(\" \")")
+                        && e.getMessage().contains("cache-refresher-"),
+                e.getMessage());
+        NullPointerException n =
+                assertThrows(NullPointerException.class, () -> Goroutines.verifyNone(Duration.ZERO, (Option) null));
         assertTrue(n.getMessage() != null && n.getMessage().contains("options[0]"), String.valueOf(n.getMessage()));
         n = assertThrows(NullPointerException.class, () -> Goroutines.find(before, null));
         assertTrue(n.getMessage() != null && n.getMessage().contains("options[1]"), String.valueOf(n.getMessage()));
@@ -302,14 +326,16 @@ class GoroutinesTest {
         List<WeakReference<GoScheduler>> refs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             GoScheduler x = GoScheduler.create(1);
-            x.go(() -> { }).join();
+            x.go(() -> {}).join();
             x.close();
             refs.add(new WeakReference<>(x));
         }
-        awaitTrue(() -> {
-            System.gc();
-            return refs.stream().allMatch(r -> r.get() == null);
-        }, "closed schedulers were never collected; registry size " + LiveSchedulers.size());
+        awaitTrue(
+                () -> {
+                    System.gc();
+                    return refs.stream().allMatch(r -> r.get() == null);
+                },
+                "closed schedulers were never collected; registry size " + LiveSchedulers.size());
     }
 
     /** 100,000 leaked goroutines made an 83 MB message: now the first 50 in full, the rest counted per top function. */
@@ -332,17 +358,24 @@ class GoroutinesTest {
         assertEquals(GoroutineLeakError.MAX_LISTED, m.split("\\[Goroutine #", -1).length - 1);
         assertTrue(m.contains("... and 99950 more"), m);
         // 99,950 left: workers 0, 1, 2 get 33,317, 33,317 and 33,316 of them (i = 50.. start at worker 2)
-        assertTrue(m.contains("\t33317 with com.example.Worker0.loop on top of the stack")
-                && m.contains("\t33316 with com.example.Worker1.loop on top of the stack")
-                && m.contains("\t33317 with com.example.Worker2.loop on top of the stack"), m.substring(m.indexOf("... and")));
+        assertTrue(
+                m.contains("\t33317 with com.example.Worker0.loop on top of the stack")
+                        && m.contains("\t33316 with com.example.Worker1.loop on top of the stack")
+                        && m.contains("\t33317 with com.example.Worker2.loop on top of the stack"),
+                m.substring(m.indexOf("... and")));
         // many distinct top functions: at most MAX_GROUPS lines, then one for the rest
         List<Goroutine> distinct = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            distinct.add(new Goroutine(Thread.currentThread(), "weft-x", Thread.State.WAITING, "parked",
+            distinct.add(new Goroutine(
+                    Thread.currentThread(),
+                    "weft-x",
+                    Thread.State.WAITING,
+                    "parked",
                     List.of(new StackTraceElement("com.example.W" + i, "loop", "W.java", 1))));
         }
         String d = new GoroutineLeakError(distinct, Duration.ZERO).getMessage();
         assertTrue(d.contains("\t130 with 130 other top functions"), d.substring(d.indexOf("... and")));
-        assertEquals(200, new GoroutineLeakError(distinct, Duration.ZERO).leaked().size());
+        assertEquals(
+                200, new GoroutineLeakError(distinct, Duration.ZERO).leaked().size());
     }
 }

@@ -1,10 +1,10 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.EngineAccess;
-import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.engine.EngineAccess;
+import dev.weft.scheduler.engine.ThreadStates;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +47,16 @@ class OversubscribedTest {
         Hogs(int n) throws InterruptedException {
             CountDownLatch started = new CountDownLatch(n);
             for (int i = 0; i < n; i++) {
-                Thread t = new Thread(() -> {
-                    started.countDown();
-                    long x = 0;
-                    while (!stop.get()) {
-                        x += x * 31 + 7;
-                    }
-                    sink(x);
-                }, "hog-" + i);
+                Thread t = new Thread(
+                        () -> {
+                            started.countDown();
+                            long x = 0;
+                            while (!stop.get()) {
+                                x += x * 31 + 7;
+                            }
+                            sink(x);
+                        },
+                        "hog-" + i);
                 t.setDaemon(true);
                 t.start();
                 threads.add(t);
@@ -105,7 +107,8 @@ class OversubscribedTest {
 
     @Test
     void starvedCarriersAreNotBlocked() throws Exception {
-        try (GoScheduler s = GoScheduler.create(2); Hogs hogs = new Hogs(HOGS)) {
+        try (GoScheduler s = GoScheduler.create(2);
+                Hogs hogs = new Hogs(HOGS)) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < 40; i++) { // 2 compute, 38 wait: work waits behind each P
@@ -129,7 +132,8 @@ class OversubscribedTest {
     @Test
     void aBlockedCarrierIsStillHandedOffUnderOverload() throws Exception {
         Process cat = new ProcessBuilder("cat").start(); // its stdout: a pipe nobody writes yet
-        try (GoScheduler s = GoScheduler.create(1); Hogs hogs = new Hogs(HOGS)) {
+        try (GoScheduler s = GoScheduler.create(1);
+                Hogs hogs = new Hogs(HOGS)) {
             InputStream pipe = cat.getInputStream();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
@@ -158,7 +162,8 @@ class OversubscribedTest {
             cat.getOutputStream().flush();
             assertTrue(ran, "the second virtual thread did not run within 30 s: " + at);
             assertTrue(at.handoffs() >= 1 && at.handoffs() <= 1 + MAX_TRUE_BLOCKS, at.toString());
-            assertTrue(at.carriers() >= 2 && at.carriers() <= 1 + at.handoffs(),
+            assertTrue(
+                    at.carriers() >= 2 && at.carriers() <= 1 + at.handoffs(),
                     "the blocked carrier and the one that took its P: " + at);
             assertTrue(reader.join(Duration.ofSeconds(30)));
             assertEquals('x', read.get());
@@ -174,7 +179,8 @@ class OversubscribedTest {
      */
     @Test
     void resizingWhileBusyKeepsCarriersBounded() throws Exception {
-        try (GoScheduler s = GoScheduler.create(2); Hogs hogs = new Hogs(8)) {
+        try (GoScheduler s = GoScheduler.create(2);
+                Hogs hogs = new Hogs(8)) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -202,8 +208,9 @@ class OversubscribedTest {
             // carriers that truly block a while under this load (on a monitor or a JVM lock whose
             // holder is starved of CPU): before the state rule, 21 to 23 against 8 to 11
             long bound = Math.max(afterBig, 2L * largest) + MAX_TRUE_BLOCKS;
-            assertTrue(maxCarriers <= bound, maxCarriers + " carriers > " + bound + " (after 100/4/6: "
-                    + afterBig + "): " + at);
+            assertTrue(
+                    maxCarriers <= bound,
+                    maxCarriers + " carriers > " + bound + " (after 100/4/6: " + afterBig + "): " + at);
             assertTrue(at.handoffs() <= MAX_TRUE_BLOCKS, "hand-offs of computing carriers (before: 82 to 197): " + at);
         }
     }

@@ -1,8 +1,8 @@
 package dev.weft.scheduler;
 
-import dev.weft.test.support.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.test.support.ChildJvm;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,9 @@ class SchedtraceTest {
     void logsGosLineEveryPeriod() throws Exception {
         String output = ChildJvm.run(SchedtraceMain.class, List.of(), "builder");
         long lines = output.lines().filter(l -> LINE.matcher(l).find()).count();
-        assertTrue(lines >= SchedtraceMain.LINES, "the child runs until it printed " + SchedtraceMain.LINES
-                + " lines at 100 ms, or 20 s:\n" + output);
+        assertTrue(
+                lines >= SchedtraceMain.LINES,
+                "the child runs until it printed " + SchedtraceMain.LINES + " lines at 100 ms, or 20 s:\n" + output);
         assertTrue(output.lines().noneMatch(l -> l.contains(" P0: status=")), "no detail unless asked:\n" + output);
     }
 
@@ -33,9 +34,13 @@ class SchedtraceTest {
     void scheddetailAddsALinePerPAndPerCarrier() throws Exception {
         String output = runChild("-Dgomaxprocs.schedtrace=100", "-Dgomaxprocs.scheddetail=true");
         assertTrue(output.lines().anyMatch(l -> LINE.matcher(l).find()), output);
-        assertTrue(output.lines().anyMatch(l -> l.matches(".*  P0: status=\\d schedtick=\\d+ runtick=\\d+ m=.*")), output);
+        assertTrue(
+                output.lines().anyMatch(l -> l.matches(".*  P0: status=\\d schedtick=\\d+ runtick=\\d+ m=.*")), output);
         assertTrue(output.lines().anyMatch(l -> l.matches(".*  P1: status=\\d.*")), output);
-        assertTrue(output.lines().anyMatch(l -> l.matches(".*  weft-\\d+-carrier-\\d+: p=-?\\d+ curg=.* spinning=(true|false) blocked=false.*")),
+        assertTrue(
+                output.lines()
+                        .anyMatch(l -> l.matches(
+                                ".*  weft-\\d+-carrier-\\d+: p=-?\\d+ curg=.* spinning=(true|false) blocked=false.*")),
                 output);
     }
 }

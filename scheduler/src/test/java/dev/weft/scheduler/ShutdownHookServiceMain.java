@@ -10,8 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * second in. Prints {@code serving}, then {@code done} once the hook released it.
  */
 public final class ShutdownHookServiceMain {
-    private ShutdownHookServiceMain() {
-    }
+    private ShutdownHookServiceMain() {}
 
     public static void main(String[] args) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);

@@ -4,8 +4,7 @@ import dev.weft.scheduler.engine.Engine;
 
 /** What the engine's tests (package {@code dev.weft.scheduler.engine}) need from this package. */
 public final class TestAccess {
-    private TestAccess() {
-    }
+    private TestAccess() {}
 
     /** The engine under {@code s}. */
     public static Engine engine(GoScheduler s) {

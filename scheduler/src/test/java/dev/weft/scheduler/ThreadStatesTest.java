@@ -1,8 +1,5 @@
 package dev.weft.scheduler;
 
-import dev.weft.test.support.Await;
-import dev.weft.scheduler.engine.EngineAccess;
-import dev.weft.scheduler.engine.ThreadStates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weft.scheduler.engine.EngineAccess;
+import dev.weft.scheduler.engine.ThreadStates;
+import dev.weft.test.support.Await;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +49,17 @@ class ThreadStatesTest {
 
     @Test
     void otherOrBrokenStatesAreUnknown() {
-        for (String line : new String[] {"5678 (java) T 1", "5678 (java) Z 1", "5678 (java) t 1", "5678 (java) I 1",
-                "5678 (java)", "5678 (java) ", "5678 (java)S 1", "5678 java S 1", ""}) {
+        for (String line : new String[] {
+            "5678 (java) T 1",
+            "5678 (java) Z 1",
+            "5678 (java) t 1",
+            "5678 (java) I 1",
+            "5678 (java)",
+            "5678 (java) ",
+            "5678 (java)S 1",
+            "5678 java S 1",
+            ""
+        }) {
             assertEquals(ThreadStates.UNKNOWN, parse(line), line);
         }
     }
@@ -111,8 +120,7 @@ class ThreadStatesTest {
         assertTrue(parked.await(10, TimeUnit.SECONDS));
         ThreadStates.Stat s = ThreadStates.Stat.open(tid.get());
         assertNotNull(s);
-        Await.awaitTrue("the parked thread reads S", 10_000,
-                () -> s.state() == ThreadStates.ASLEEP);
+        Await.awaitTrue("the parked thread reads S", 10_000, () -> s.state() == ThreadStates.ASLEEP);
         release.set(true);
         LockSupport.unpark(sleeper);
         sleeper.join();
@@ -156,14 +164,16 @@ class ThreadStatesTest {
     void asleepAtBothEndsAndIdleIsBlocked() {
         assertTrue(EngineAccess.isBlocked(5 * MS, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP));
         assertTrue(EngineAccess.isBlocked(-1, -1, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP), "no CPU clock");
-        assertFalse(EngineAccess.isBlocked(0, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP),
+        assertFalse(
+                EngineAccess.isBlocked(0, 5 * MS, 10 * MS, ThreadStates.ASLEEP, ThreadStates.ASLEEP),
                 "half a CPU: it computed between two sleeps");
     }
 
     @Test
     void unknownStateFallsBackOnCpuTime() {
         assertTrue(EngineAccess.isBlocked(0, MS / 2, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN));
-        assertFalse(EngineAccess.isBlocked(0, MS, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN), "10% is computing");
+        assertFalse(
+                EngineAccess.isBlocked(0, MS, 10 * MS, ThreadStates.UNKNOWN, ThreadStates.UNKNOWN), "10% is computing");
         assertTrue(EngineAccess.isBlocked(0, 0, 10 * MS, ThreadStates.ASLEEP, ThreadStates.UNKNOWN));
     }
 }

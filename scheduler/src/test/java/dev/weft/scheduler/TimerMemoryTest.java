@@ -1,10 +1,9 @@
 package dev.weft.scheduler;
 
-import dev.weft.test.support.ChildJvm;
-import dev.weft.scheduler.engine.TimerQueue;
-import dev.weft.scheduler.EarlyEndedWaitsMain;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.engine.TimerQueue;
+import dev.weft.test.support.ChildJvm;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,12 +18,12 @@ class TimerMemoryTest {
 
     @Test
     void cancelledTimersOfEarlyEndedParksAreDroppedLongBeforeTheirDeadline() throws Exception {
-        String out = ChildJvm.run(EarlyEndedWaitsMain.class, List.of("-Xmx64m", "-XX:+UseG1GC"),
-                "300000", "100000");
+        String out = ChildJvm.run(EarlyEndedWaitsMain.class, List.of("-Xmx64m", "-XX:+UseG1GC"), "300000", "100000");
         long growthKb = number(out, "heapGrowthKB");
         // ~56 bytes per wait before the fix: +16 MB after 300k waits; the JDK's own scheduler: a few 100 KB
         assertTrue(growthKb < 4096, "heap grew by " + growthKb + " KB after 300k early-ended waits:\n" + out);
-        assertTrue(number(out, "cancelledHeld") <= 2 * TimerQueue.PURGE_MIN,
+        assertTrue(
+                number(out, "cancelledHeld") <= 2 * TimerQueue.PURGE_MIN,
                 "cancelled timers held, with none live:\n" + out);
         // each cancelled timer kept its task, and so its thread, until the deadline (an hour)
         assertTrue(number(out, "endedThreadsReachable") < 1000, "ended threads still reachable:\n" + out);

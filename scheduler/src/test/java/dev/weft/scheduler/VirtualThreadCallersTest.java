@@ -1,13 +1,12 @@
 package dev.weft.scheduler;
 
-import dev.weft.scheduler.engine.EngineAccess;
-
-import dev.weft.scheduler.engine.SchedulerMBean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.scheduler.engine.EngineAccess;
+import dev.weft.scheduler.engine.SchedulerMBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +46,13 @@ class VirtualThreadCallersTest {
             throws InterruptedException {
         if (!done.await(ROUND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             StringBuilder dump = new StringBuilder();
-            for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            for (Map.Entry<Thread, StackTraceElement[]> e :
+                    Thread.getAllStackTraces().entrySet()) {
                 if (e.getKey().getName().startsWith(s.name())) {
-                    dump.append(e.getKey()).append(' ').append(e.getKey().getState()).append('\n');
+                    dump.append(e.getKey())
+                            .append(' ')
+                            .append(e.getKey().getState())
+                            .append('\n');
                     for (StackTraceElement f : e.getValue()) {
                         dump.append("    at ").append(f).append('\n');
                     }
@@ -60,8 +63,8 @@ class VirtualThreadCallersTest {
                     dump.append(g).append('\n');
                 }
             }
-            fail("round " + round + " of " + s.name() + " did not end in " + ROUND_TIMEOUT_SECONDS
-                    + " s: " + done.getCount() + " callers left; stats " + s.stats() + "\n" + dump);
+            fail("round " + round + " of " + s.name() + " did not end in " + ROUND_TIMEOUT_SECONDS + " s: "
+                    + done.getCount() + " callers left; stats " + s.stats() + "\n" + dump);
         }
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("round " + round + ": " + errors.size() + " callers failed");
@@ -109,10 +112,13 @@ class VirtualThreadCallersTest {
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
     void blockingThatSleeps(int procs) throws Exception {
-        manyRounds(procs, 150, () -> GoScheduler.blocking(() -> {
-            Thread.sleep(1);
-            return null;
-        }));
+        manyRounds(
+                procs,
+                150,
+                () -> GoScheduler.blocking(() -> {
+                    Thread.sleep(1);
+                    return null;
+                }));
     }
 
     @ParameterizedTest(name = "gomaxprocs={0}")
@@ -134,10 +140,13 @@ class VirtualThreadCallersTest {
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
     void nestedBlocking(int procs) throws Exception {
-        manyRounds(procs, 100, () -> GoScheduler.blocking(() -> GoScheduler.blocking(() -> {
-            Thread.yield();
-            return null;
-        })));
+        manyRounds(
+                procs,
+                100,
+                () -> GoScheduler.blocking(() -> GoScheduler.blocking(() -> {
+                    Thread.yield();
+                    return null;
+                })));
     }
 
     /** Resizing from inside: every caller resizes the scheduler it runs on, up and down. */
@@ -272,7 +281,7 @@ class VirtualThreadCallersTest {
                     }
                     s.shutdown();
                     try {
-                        s.go(() -> { });
+                        s.go(() -> {});
                     } catch (java.util.concurrent.RejectedExecutionException expected) {
                         rejected.incrementAndGet();
                     }

@@ -53,8 +53,9 @@ class WakeFromOutsideTest {
                         lastParks = p;
                         lastProgress = now;
                     } else if (now - lastProgress > TimeUnit.SECONDS.toNanos(10)) {
-                        throw new AssertionError("no progress for 10 s after " + p + " parks (timed=" + timed
-                                + "): a wake-up was lost; " + parker + " state " + parker.getState() + ", " + s.stats());
+                        throw new AssertionError(
+                                "no progress for 10 s after " + p + " parks (timed=" + timed + "): a wake-up was lost; "
+                                        + parker + " state " + parker.getState() + ", " + s.stats());
                     }
                     assertTrue(now < deadline, "still running after 120 s: " + p + " parks");
                     Thread.onSpinWait();

@@ -20,7 +20,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * 0 for closed: 70).
  */
 @JCStressTest
-@Outcome(id = {"1, 0, 70", "0, 1, 70"}, expect = Expect.ACCEPTABLE, desc = "Exactly one close succeeded.")
+@Outcome(
+        id = {"1, 0, 70", "0, 1, 70"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Exactly one close succeeded.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Both or neither close succeeded, or the buffered value was lost.")
 @State
 public class CloseVsCloseTest {

@@ -23,7 +23,9 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  */
 @JCStressTest
 @Outcome(id = "1, 2, 0, 0", expect = Expect.ACCEPTABLE, desc = "Both values drained, then closed.")
-@Outcome(expect = Expect.FORBIDDEN, desc = "Closed reported before draining, a value lost or reordered, or a waiter left.")
+@Outcome(
+        expect = Expect.FORBIDDEN,
+        desc = "Closed reported before draining, a value lost or reordered, or a waiter left.")
 @State
 public class CloseVsReceiveTest {
     final Chan<Integer> ch = Chan.buffered(2);

@@ -27,7 +27,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * r3: 1 if a waiter is left.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 0", expect = Expect.ACCEPTABLE, desc = "Delivered: the receiver claimed the sender before it withdrew.")
+@Outcome(
+        id = "1, 1, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "Delivered: the receiver claimed the sender before it withdrew.")
 @Outcome(id = "0, 0, 0", expect = Expect.ACCEPTABLE, desc = "Declared first: the send failed, nothing delivered.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Delivered and failed, or neither, or a waiter left behind.")
 @State

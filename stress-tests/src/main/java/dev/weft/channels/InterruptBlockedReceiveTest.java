@@ -25,7 +25,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * succeeded; r3: 1 if a waiter is left.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 0", expect = Expect.ACCEPTABLE, desc = "Received: the sender claimed the receiver before its cancel.")
+@Outcome(
+        id = "1, 1, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "Received: the sender claimed the receiver before its cancel.")
 @Outcome(id = "0, 0, 0", expect = Expect.ACCEPTABLE, desc = "Interrupted first: trySend found nobody.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Value lost or duplicated, or a waiter left behind.")
 @State

@@ -23,7 +23,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * {@code a} succeeded; r3: 1 if a waiter is left on {@code a} or {@code b}.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 0", expect = Expect.ACCEPTABLE, desc = "Committed: the sender claimed the select before its cancel.")
+@Outcome(
+        id = "1, 1, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "Committed: the sender claimed the select before its cancel.")
 @Outcome(id = "0, 0, 0", expect = Expect.ACCEPTABLE, desc = "Interrupted first: nothing committed.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Value lost or duplicated, or a node left behind.")
 @State

@@ -24,7 +24,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * r3: 1 if a waiter is left.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 0", expect = Expect.ACCEPTABLE, desc = "Delivered: the receiver claimed the sender before its cancel.")
+@Outcome(
+        id = "1, 1, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "Delivered: the receiver claimed the sender before its cancel.")
 @Outcome(id = "0, 0, 0", expect = Expect.ACCEPTABLE, desc = "Interrupted first: nothing delivered.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Delivered and interrupted, or neither, or a waiter left behind.")
 @State

@@ -21,7 +21,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * or 9 if a waiter is left.
  */
 @JCStressTest
-@Outcome(id = {"1, 0, 0", "0, 1, 0"}, expect = Expect.ACCEPTABLE, desc = "Exactly one select got the value.")
+@Outcome(
+        id = {"1, 0, 0", "0, 1, 0"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Exactly one select got the value.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Value received twice or lost, or a waiter left behind.")
 @State
 public class SelectCompetingTest {

@@ -25,7 +25,10 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  */
 @JCStressTest
 @Outcome(id = "1, 0, 2, 0", expect = Expect.ACCEPTABLE, desc = "The case on a won; 2 is untouched in b.")
-@Outcome(id = "2, 1, 0, 0", expect = Expect.ACCEPTABLE, desc = "The case on b won (both were ready); 1 is untouched in a.")
+@Outcome(
+        id = "2, 1, 0, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "The case on b won (both were ready); 1 is untouched in a.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "The losing case took its value, a value was lost, or a waiter was left.")
 @State
 public class SelectLosingCaseNoTraceTest {

@@ -4,8 +4,7 @@ package dev.weft.channels;
  * Helpers shared by the channel stress tests (not tests themselves).
  */
 final class StressSupport {
-    private StressSupport() {
-    }
+    private StressSupport() {}
 
     /** The blocking operations of tests that never interrupt: an interrupt there is a harness bug. */
     private static AssertionError unexpected(InterruptedException e) {

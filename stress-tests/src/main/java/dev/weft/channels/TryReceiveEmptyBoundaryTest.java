@@ -19,7 +19,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * <p>r1, r2: what each tryReceive got (0: nothing); r3: {@code len()} afterwards.
  */
 @JCStressTest
-@Outcome(id = {"7, 0, 0", "0, 7, 0"}, expect = Expect.ACCEPTABLE, desc = "Exactly one tryReceive got the value.")
+@Outcome(
+        id = {"7, 0, 0", "0, 7, 0"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Exactly one tryReceive got the value.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "The value was taken twice or not at all.")
 @State
 public class TryReceiveEmptyBoundaryTest {

@@ -19,7 +19,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * <p>r1, r2: 1 if each trySend succeeded; r3: what the buffer holds afterwards.
  */
 @JCStressTest
-@Outcome(id = {"1, 0, 1", "0, 1, 2"}, expect = Expect.ACCEPTABLE, desc = "Exactly one trySend took the slot.")
+@Outcome(
+        id = {"1, 0, 1", "0, 1, 2"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Exactly one trySend took the slot.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Both or neither succeeded, or the buffer disagrees.")
 @State
 public class TrySendFullBoundaryTest {

@@ -21,7 +21,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * received; r3: 1 if anything is left behind (a value or a waiter).
  */
 @JCStressTest
-@Outcome(id = "1, 42, 0", expect = Expect.ACCEPTABLE, desc = "Handed off once; send returned after the receiver took it.")
+@Outcome(
+        id = "1, 42, 0",
+        expect = Expect.ACCEPTABLE,
+        desc = "Handed off once; send returned after the receiver took it.")
 @Outcome(id = "0, .*", expect = Expect.FORBIDDEN, desc = "send returned before any receiver arrived.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Value lost, duplicated or left behind, or a waiter left queued.")
 @State

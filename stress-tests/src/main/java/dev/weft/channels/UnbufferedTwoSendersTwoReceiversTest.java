@@ -24,7 +24,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * <p>r1, r2: what each receiver got; r3: 1 if a value or a waiter is left behind.
  */
 @JCStressTest
-@Outcome(id = {"1, 2, 0", "2, 1, 0"}, expect = Expect.ACCEPTABLE, desc = "Each value received exactly once.")
+@Outcome(
+        id = {"1, 2, 0", "2, 1, 0"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Each value received exactly once.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "A value lost or duplicated, or something left behind.")
 @State
 public class UnbufferedTwoSendersTwoReceiversTest {

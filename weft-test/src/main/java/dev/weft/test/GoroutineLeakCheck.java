@@ -68,8 +68,7 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s)");
 
     /** Creates the extension; JUnit does, for {@code @ExtendWith(GoroutineLeakCheck.class)}. */
-    public GoroutineLeakCheck() {
-    }
+    public GoroutineLeakCheck() {}
 
     /**
      * The leak check's settings, on a test class or method (see the class doc for which one
@@ -120,8 +119,7 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
         Class<? extends Predicate<Goroutine>>[] ignore() default {};
     }
 
-    private record Settings(Duration grace, boolean ignoreCurrent, List<Goroutines.Option> options) {
-    }
+    private record Settings(Duration grace, boolean ignoreCurrent, List<Goroutines.Option> options) {}
 
     /** Resolves the settings (a bad one fails the test before it runs) and takes {@code ignoreCurrent}. */
     @Override
@@ -131,8 +129,10 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
         if (settings.ignoreCurrent()) {
             options.add(Goroutines.Option.ignoreCurrent());
         }
-        context.getStore(NS).put(context.getUniqueId(),
-                new Settings(settings.grace(), settings.ignoreCurrent(), List.copyOf(options)));
+        context.getStore(NS)
+                .put(
+                        context.getUniqueId(),
+                        new Settings(settings.grace(), settings.ignoreCurrent(), List.copyOf(options)));
     }
 
     /**
@@ -155,7 +155,8 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
             found = find(c);
         }
         if (found.isEmpty()) {
-            return new Settings(Goroutines.DEFAULT_GRACE, true, List.of(Goroutines.Option.includeJdkDefaultScheduler()));
+            return new Settings(
+                    Goroutines.DEFAULT_GRACE, true, List.of(Goroutines.Option.includeJdkDefaultScheduler()));
         }
         Options o = found.get();
         List<Goroutines.Option> options = new ArrayList<>();
@@ -191,9 +192,11 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
             c.setAccessible(true);
             return c.newInstance();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExtensionConfigurationException("@GoroutineLeakCheck.Options(ignore = " + type.getName()
-                    + ".class): cannot create it (" + e + "); give it a no-argument constructor, and make"
-                    + " it a static nested or top-level class", e);
+            throw new ExtensionConfigurationException(
+                    "@GoroutineLeakCheck.Options(ignore = " + type.getName()
+                            + ".class): cannot create it (" + e + "); give it a no-argument constructor, and make"
+                            + " it a static nested or top-level class",
+                    e);
         }
     }
 
@@ -219,8 +222,9 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
             d = null;
         }
         if (d == null || d.isNegative()) {
-            throw new ExtensionConfigurationException("@GoroutineLeakCheck.Options(grace = \"" + text
-                    + "\") is not a grace period: write e.g. \"500ms\", \"2s\", \"0\" (look once) or ISO-8601 \"PT1.5S\"");
+            throw new ExtensionConfigurationException(
+                    "@GoroutineLeakCheck.Options(grace = \"" + text
+                            + "\") is not a grace period: write e.g. \"500ms\", \"2s\", \"0\" (look once) or ISO-8601 \"PT1.5S\"");
         }
         return d;
     }

@@ -1,7 +1,7 @@
 package dev.weft.test;
 
-import static dev.weft.test.support.TestKitResults.failure;
 import static dev.weft.test.support.Await.awaitTrue;
+import static dev.weft.test.support.TestKitResults.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * {@link GoroutineLeakCheck}, run on small test classes (the static nested ones below, which
@@ -41,6 +37,7 @@ import org.junit.platform.testkit.engine.Event;
 class GoroutineLeakCheckTest {
     /** What the nested classes' goroutines run on and wait for; reset by each test here. */
     static volatile GoScheduler sched;
+
     static volatile CountDownLatch release;
     static final List<Thread> STARTED = new CopyOnWriteArrayList<>();
 
@@ -82,9 +79,12 @@ class GoroutineLeakCheckTest {
     /** Releases the goroutines once {@code checker} is backing off inside {@code Goroutines.verifyNone}. */
     static void releaseWhenVerifyNoneWaits(Thread checker) {
         Thread.ofPlatform().daemon().start(() -> {
-            awaitTrue(() -> checker.getState() == Thread.State.TIMED_WAITING
-                    && List.of(checker.getStackTrace()).stream().anyMatch(f -> f.getClassName().equals(Goroutines.class.getName())
-                    && f.getMethodName().equals("verifyNone")), "verifyNone never backed off");
+            awaitTrue(
+                    () -> checker.getState() == Thread.State.TIMED_WAITING
+                            && List.of(checker.getStackTrace()).stream()
+                                    .anyMatch(f -> f.getClassName().equals(Goroutines.class.getName())
+                                            && f.getMethodName().equals("verifyNone")),
+                    "verifyNone never backed off");
             release.countDown();
         });
     }
@@ -114,7 +114,7 @@ class GoroutineLeakCheckTest {
     static class Clean {
         @Test
         void joinsWhatItStarts() throws InterruptedException {
-            sched.go(() -> { }).join();
+            sched.go(() -> {}).join();
             Thread t = leak("joined");
             release.countDown();
             t.join();
@@ -133,7 +133,9 @@ class GoroutineLeakCheckTest {
     @GoroutineLeakCheck.Options(grace = "0")
     static class Ignores {
         @Test
-        @GoroutineLeakCheck.Options(grace = "0", ignoreTopFunction = "dev.weft.test.GoroutineLeakCheckTest.waitForRelease")
+        @GoroutineLeakCheck.Options(
+                grace = "0",
+                ignoreTopFunction = "dev.weft.test.GoroutineLeakCheckTest.waitForRelease")
         void byTopFunction() {
             leak("leaky-worker");
         }
@@ -157,8 +159,11 @@ class GoroutineLeakCheckTest {
         }
 
         @Test
-        @GoroutineLeakCheck.Options(grace = "0", ignoreTopFunction = "java.lang.VirtualThread.run",
-                ignoreThreadNamePrefix = "other-", ignore = IgnoreLeakyWorkers.class)
+        @GoroutineLeakCheck.Options(
+                grace = "0",
+                ignoreTopFunction = "java.lang.VirtualThread.run",
+                ignoreThreadNamePrefix = "other-",
+                ignore = IgnoreLeakyWorkers.class)
         void notIgnored() {
             leak("not-ignored");
         }
@@ -191,8 +196,7 @@ class GoroutineLeakCheckTest {
         }
 
         @Test
-        void passes() {
-        }
+        void passes() {}
     }
 
     @EnabledIf(FIXTURE)
@@ -205,8 +209,7 @@ class GoroutineLeakCheckTest {
         }
 
         @Test
-        void fails() {
-        }
+        void fails() {}
     }
 
     @EnabledIf(FIXTURE)
@@ -267,8 +270,14 @@ class GoroutineLeakCheckTest {
         r.testEvents().assertStatistics(s -> s.started(1).succeeded(0).failed(1));
         GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "leaks"));
         String m = e.getMessage();
-        assertTrue(m.startsWith("found unexpected goroutines: 1 virtual thread still alive after a grace period of 50 ms:"), m);
-        assertTrue(m.contains("\"leaky-worker\" on " + sched.name() + ", WAITING, waiting on java.util.concurrent.CountDownLatch"), m);
+        assertTrue(
+                m.startsWith(
+                        "found unexpected goroutines: 1 virtual thread still alive after a grace period of 50 ms:"),
+                m);
+        assertTrue(
+                m.contains("\"leaky-worker\" on " + sched.name()
+                        + ", WAITING, waiting on java.util.concurrent.CountDownLatch"),
+                m);
         assertTrue(m.contains("with dev.weft.test.GoroutineLeakCheckTest.waitForRelease on top of the stack:"), m);
         assertTrue(m.contains("\tat java.base/java.util.concurrent.CountDownLatch.await("), m);
         assertTrue(m.contains("\tat dev.weft.test.GoroutineLeakCheckTest.waitForRelease("), m);
@@ -277,7 +286,9 @@ class GoroutineLeakCheckTest {
 
     @Test
     void aCleanTestPasses() {
-        run(selectClass(Clean.class)).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        run(selectClass(Clean.class))
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
     }
 
     @Test
@@ -285,7 +296,8 @@ class GoroutineLeakCheckTest {
         EngineExecutionResults r = run(selectClass(Ignores.class));
         r.testEvents().assertStatistics(s -> s.started(5).succeeded(4).failed(1));
         GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "notIgnored"));
-        assertEquals(List.of("not-ignored"), e.leaked().stream().map(Goroutine::name).toList());
+        assertEquals(
+                List.of("not-ignored"), e.leaked().stream().map(Goroutine::name).toList());
     }
 
     @Test
@@ -304,7 +316,9 @@ class GoroutineLeakCheckTest {
 
     @Test
     void goroutinesAliveBeforeTheTestAreIgnoredUnlessIgnoreCurrentIsOff() {
-        run(selectClass(IgnoreCurrentOn.class)).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        run(selectClass(IgnoreCurrentOn.class))
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
         EngineExecutionResults r = run(selectClass(IgnoreCurrentOff.class));
         r.testEvents().assertStatistics(s -> s.started(1).failed(1));
         GoroutineLeakError e = assertInstanceOf(GoroutineLeakError.class, failure(r, "fails"));
@@ -316,7 +330,8 @@ class GoroutineLeakCheckTest {
         EngineExecutionResults r = run(selectClass(BadGrace.class));
         r.testEvents().assertStatistics(s -> s.started(1).failed(1));
         Throwable e = assertInstanceOf(ExtensionConfigurationException.class, failure(r, "neverRuns"));
-        assertTrue(e.getMessage().contains("grace = \"2 sec\"") && e.getMessage().contains("\"500ms\""), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("grace = \"2 sec\"") && e.getMessage().contains("\"500ms\""), e.getMessage());
     }
 
     @Test
@@ -343,8 +358,8 @@ class GoroutineLeakCheckTest {
         assertEquals(Duration.ofSeconds(2), GoroutineLeakCheck.parseGrace(" 2s "));
         assertEquals(Duration.ofMillis(1500), GoroutineLeakCheck.parseGrace("PT1.5S"));
         for (String bad : List.of("", "2 sec", "-1s", "PT-1S", "1.5s", "s")) {
-            ExtensionConfigurationException e = assertThrows(ExtensionConfigurationException.class,
-                    () -> GoroutineLeakCheck.parseGrace(bad), bad);
+            ExtensionConfigurationException e =
+                    assertThrows(ExtensionConfigurationException.class, () -> GoroutineLeakCheck.parseGrace(bad), bad);
             assertTrue(e.getMessage().contains("grace = \"" + bad + "\""), e.getMessage());
         }
     }

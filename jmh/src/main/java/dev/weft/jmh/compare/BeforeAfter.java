@@ -66,12 +66,19 @@ public final class BeforeAfter {
      * @param timeMillis the length of every iteration, ms, 1 or more
      * @param list only print the workloads (checks the options)
      */
-    record Options(Compare.Options compare, Path base, Path head, String baseName, String headName, int forks,
-                   int warmup, int iterations, int timeMillis, boolean list) {
-    }
+    record Options(
+            Compare.Options compare,
+            Path base,
+            Path head,
+            String baseName,
+            String headName,
+            int forks,
+            int warmup,
+            int iterations,
+            int timeMillis,
+            boolean list) {}
 
-    private BeforeAfter() {
-    }
+    private BeforeAfter() {}
 
     /** Runs the comparison (see the class comment); exit status 2 on bad options. */
     public static void main(String[] args) throws Exception {
@@ -121,8 +128,16 @@ public final class BeforeAfter {
             if (arg.equals("--go") || arg.equals("--go-workloads")) {
                 throw new IllegalArgumentException(arg + " is jmh/compare's: before-after runs weft only, no Go");
             }
-            boolean ours = List.of("--base", "--head", "--base-name", "--head-name", "--forks", "--warmup",
-                    "--iterations", "--time").contains(arg);
+            boolean ours = List.of(
+                            "--base",
+                            "--head",
+                            "--base-name",
+                            "--head-name",
+                            "--forks",
+                            "--warmup",
+                            "--iterations",
+                            "--time")
+                    .contains(arg);
             if (!ours) {
                 rest.add(arg);
                 continue;
@@ -148,7 +163,12 @@ public final class BeforeAfter {
             throw new IllegalArgumentException("--base JAR and --head JAR are both needed (the two benchmarks.jar)");
         }
         boolean full = compare.mode() == Compare.Mode.FULL;
-        return new Options(compare, base, head, baseName, headName,
+        return new Options(
+                compare,
+                base,
+                head,
+                baseName,
+                headName,
                 forks != null ? forks : full ? 3 : 2,
                 warmup != null ? warmup : full ? 5 : 2,
                 iterations != null ? iterations : full ? 5 : 3,
@@ -186,8 +206,8 @@ public final class BeforeAfter {
     /** The JMH version a benchmarks.jar was built with. */
     static String jmhVersion(Path jar) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("no such jar: " + jar + " (build it with ./weft mvn -B -q -pl jmh -am "
-                    + "package -DskipTests)");
+            throw new IllegalArgumentException(
+                    "no such jar: " + jar + " (build it with ./weft mvn -B -q -pl jmh -am " + "package -DskipTests)");
         }
         try (JarFile file = new JarFile(jar.toFile())) {
             ZipEntry entry = file.getEntry(JMH_POM);
@@ -209,9 +229,16 @@ public final class BeforeAfter {
         Files.createDirectories(o.compare().raw());
         String hostClassPath = System.getProperty("java.class.path");
         int total = o.compare().gomaxprocs().size() * workloads.size() * o.forks() * 2;
-        System.err.printf("== before-after: %d workload(s) x %d gomaxprocs x %d fork(s) x 2 sides = %d forks of "
-                        + "%d+%d iterations of %d ms%n", workloads.size(), o.compare().gomaxprocs().size(), o.forks(),
-                total, o.warmup(), o.iterations(), o.timeMillis());
+        System.err.printf(
+                "== before-after: %d workload(s) x %d gomaxprocs x %d fork(s) x 2 sides = %d forks of "
+                        + "%d+%d iterations of %d ms%n",
+                workloads.size(),
+                o.compare().gomaxprocs().size(),
+                o.forks(),
+                total,
+                o.warmup(),
+                o.iterations(),
+                o.timeMillis());
         List<BeforeAfterTable> tables = new ArrayList<>();
         int done = 0;
         try {
@@ -219,23 +246,36 @@ public final class BeforeAfter {
                 BeforeAfterTable table = new BeforeAfterTable(procs, o.baseName(), o.headName());
                 for (int w = 0; w < workloads.size(); w++) {
                     Workload workload = workloads.get(w);
-                    Map<Side, List<BenchmarkResult>> forks = Map.of(Side.BASE, new ArrayList<>(), Side.HEAD,
-                            new ArrayList<>());
+                    Map<Side, List<BenchmarkResult>> forks =
+                            Map.of(Side.BASE, new ArrayList<>(), Side.HEAD, new ArrayList<>());
                     BenchmarkParams params = null;
                     for (int fork = 1; fork <= o.forks(); fork++) {
                         for (Side side : Side.values()) {
-                            System.setProperty("java.class.path", side.jar(o).toAbsolutePath().toString());
-                            String name = String.format("%s-gomaxprocs%d-%02d-%s-fork%d", side.name().toLowerCase(),
-                                    procs, w + 1, workload.benchmark(), fork);
-                            Collection<RunResult> results = fork(o, workload, procs, o.compare().raw().resolve(name));
+                            System.setProperty(
+                                    "java.class.path",
+                                    side.jar(o).toAbsolutePath().toString());
+                            String name = String.format(
+                                    "%s-gomaxprocs%d-%02d-%s-fork%d",
+                                    side.name().toLowerCase(), procs, w + 1, workload.benchmark(), fork);
+                            Collection<RunResult> results =
+                                    fork(o, workload, procs, o.compare().raw().resolve(name));
                             done++;
-                            RunResult r = results.isEmpty() ? null : results.iterator().next();
+                            RunResult r = results.isEmpty()
+                                    ? null
+                                    : results.iterator().next();
                             if (r != null) {
                                 params = r.getParams();
                                 forks.get(side).addAll(r.getBenchmarkResults());
                             }
-                            System.err.printf("[%d/%d] gomaxprocs=%d %s, %s fork %d: %s%n", done, total, procs,
-                                    workload.label(), side.name().toLowerCase(), fork, r == null
+                            System.err.printf(
+                                    "[%d/%d] gomaxprocs=%d %s, %s fork %d: %s%n",
+                                    done,
+                                    total,
+                                    procs,
+                                    workload.label(),
+                                    side.name().toLowerCase(),
+                                    fork,
+                                    r == null
                                             ? "FAILED, see " + o.compare().raw().resolve(name + ".log")
                                             : score(r.getPrimaryResult()) + " ns/op");
                         }
@@ -256,7 +296,8 @@ public final class BeforeAfter {
 
     /** The two revisions. */
     private enum Side {
-        BASE, HEAD;
+        BASE,
+        HEAD;
 
         Path jar(Options o) {
             return this == BASE ? o.base() : o.head();
@@ -326,7 +367,8 @@ public final class BeforeAfter {
     static String settings(Options o) {
         return o.forks() + " fork(s) per side, interleaved, each " + o.warmup() + " warm-up and " + o.iterations()
                 + " measured iterations of " + o.timeMillis() + " ms"
-                + (o.compare().mode() == Compare.Mode.SHORT ? "; buffered at capacity " + Compare.SHORT_CAPACITY
-                        + " only" : "");
+                + (o.compare().mode() == Compare.Mode.SHORT
+                        ? "; buffered at capacity " + Compare.SHORT_CAPACITY + " only"
+                        : "");
     }
 }

@@ -111,7 +111,10 @@ public final class BeforeAfterTable {
     /** The table in Markdown, ns per op; WORSE in bold. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| workload | op | ").append(baseName).append(" (base) | ").append(headName)
+        sb.append("| workload | op | ")
+                .append(baseName)
+                .append(" (base) | ")
+                .append(headName)
                 .append(" (head) | head / base | verdict |\n");
         sb.append("|---|---|---:|---:|---:|---|\n");
         for (Row row : rows) {

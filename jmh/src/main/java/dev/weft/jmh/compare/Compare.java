@@ -36,22 +36,34 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Compare {
     /** How long the comparison runs: short (under 5 minutes on 2 cores) or full. */
     enum Mode {
-        SHORT, FULL
+        SHORT,
+        FULL
     }
 
     /** The one capacity of the buffered rows in the short mode (all of 1, 16 and 128 in the full one). */
     static final String SHORT_CAPACITY = "16";
 
-    record Options(Mode mode, List<Integer> gomaxprocs, Path go, Pattern only, Path docs, Path raw, String command,
-                   boolean goWorkloads) {
+    record Options(
+            Mode mode,
+            List<Integer> gomaxprocs,
+            Path go,
+            Pattern only,
+            Path docs,
+            Path raw,
+            String command,
+            boolean goWorkloads) {
         /**
          * The workloads {@code --only} selects (all without it); the short mode runs the buffered
          * producer/consumer at capacity {@value #SHORT_CAPACITY} only.
          */
         List<Workload> workloads() {
             List<Workload> selected = Workload.all().stream()
-                    .filter(w -> mode == Mode.FULL || w.params().getOrDefault("capacity", SHORT_CAPACITY).equals(SHORT_CAPACITY))
-                    .filter(w -> only == null || only.matcher(w.label() + " " + w.benchmark()).find())
+                    .filter(w -> mode == Mode.FULL
+                            || w.params()
+                                    .getOrDefault("capacity", SHORT_CAPACITY)
+                                    .equals(SHORT_CAPACITY))
+                    .filter(w -> only == null
+                            || only.matcher(w.label() + " " + w.benchmark()).find())
                     .toList();
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException("--only '" + only + "' matches no workload");
@@ -60,8 +72,7 @@ public final class Compare {
         }
     }
 
-    private Compare() {
-    }
+    private Compare() {}
 
     /** Runs the comparison (see the class comment for the options); exit status 2 on bad options. */
     public static void main(String[] args) throws Exception {
@@ -76,7 +87,11 @@ public final class Compare {
             return;
         }
         if (options.goWorkloads()) {
-            workloads.stream().map(Workload::go).filter(g -> g != null).distinct().forEach(System.out::println);
+            workloads.stream()
+                    .map(Workload::go)
+                    .filter(g -> g != null)
+                    .distinct()
+                    .forEach(System.out::println);
             return;
         }
         run(options, workloads);
@@ -102,11 +117,13 @@ public final class Compare {
             }
             String value = args[++i];
             switch (arg) {
-                case "--mode" -> mode = switch (value) {
-                    case "short" -> Mode.SHORT;
-                    case "full" -> Mode.FULL;
-                    default -> throw new IllegalArgumentException("--mode must be short or full, got '" + value + "'");
-                };
+                case "--mode" ->
+                    mode = switch (value) {
+                        case "short" -> Mode.SHORT;
+                        case "full" -> Mode.FULL;
+                        default ->
+                            throw new IllegalArgumentException("--mode must be short or full, got '" + value + "'");
+                    };
                 case "--gomaxprocs" -> {
                     gomaxprocs = new ArrayList<>();
                     for (String n : value.split(",")) {
@@ -127,15 +144,16 @@ public final class Compare {
                     try {
                         only = Pattern.compile(value);
                     } catch (java.util.regex.PatternSyntaxException e) {
-                        throw new IllegalArgumentException("--only takes a regular expression: " + e.getDescription()
-                                + " in '" + value + "'");
+                        throw new IllegalArgumentException(
+                                "--only takes a regular expression: " + e.getDescription() + " in '" + value + "'");
                     }
                 }
                 case "--docs" -> docs = Path.of(value);
                 case "--raw" -> raw = Path.of(value);
                 case "--command" -> command = value;
-                default -> throw new IllegalArgumentException("unknown option " + arg
-                        + " (known: --mode, --gomaxprocs, --go, --only, --docs, --raw, --command, --go-workloads)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + arg
+                            + " (known: --mode, --gomaxprocs, --go, --only, --docs, --raw, --command, --go-workloads)");
             }
         }
         if (gomaxprocs == null) {
@@ -152,14 +170,20 @@ public final class Compare {
             ComparisonTable table = new ComparisonTable(procs);
             workloads.forEach(table::add);
             for (Column column : List.of(Column.WEFT, Column.JDK, Column.JOX)) {
-                List<Workload> in = workloads.stream().filter(w -> w.has(column)).toList();
+                List<Workload> in =
+                        workloads.stream().filter(w -> w.has(column)).toList();
                 if (in.isEmpty()) {
                     continue;
                 }
                 Path json = o.raw().resolve(column.name().toLowerCase() + "-gomaxprocs" + procs + ".json");
                 for (RunResult r : jmh(o.mode(), column, procs, in, json)) {
-                    match(in, r).ifPresent(w -> table.put(w, column, new Score(
-                            r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError())));
+                    match(in, r)
+                            .ifPresent(w -> table.put(
+                                    w,
+                                    column,
+                                    new Score(
+                                            r.getPrimaryResult().getScore(),
+                                            r.getPrimaryResult().getScoreError())));
                 }
             }
             for (Workload w : workloads) {
@@ -183,7 +207,9 @@ public final class Compare {
             }
         });
         ChainedOptionsBuilder b = new OptionsBuilder()
-                .include(workloads.stream().map(w -> Pattern.quote(w.fullName())).distinct()
+                .include(workloads.stream()
+                        .map(w -> Pattern.quote(w.fullName()))
+                        .distinct()
                         .collect(Collectors.joining("|", "^(", ")$")))
                 .param("scheduler", column.scheduler)
                 .param("impl", column.impl)
@@ -195,8 +221,11 @@ public final class Compare {
             b.param("capacity", capacities.toArray(String[]::new));
         }
         if (mode == Mode.SHORT) {
-            b.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            b.forks(1)
+                    .warmupIterations(2)
+                    .warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(3)
+                    .measurementTime(TimeValue.milliseconds(500));
         }
         return new Runner(b.build()).run();
     }
@@ -207,7 +236,8 @@ public final class Compare {
         return workloads.stream()
                 .filter(w -> w.fullName().equals(benchmark))
                 .filter(w -> w.params().entrySet().stream()
-                        .allMatch((Map.Entry<String, String> e) -> e.getValue().equals(r.getParams().getParam(e.getKey()))))
+                        .allMatch((Map.Entry<String, String> e) ->
+                                e.getValue().equals(r.getParams().getParam(e.getKey()))))
                 .findFirst();
     }
 

@@ -29,8 +29,7 @@ public final class ComparisonChart {
     /** JDK default, jox, Go. */
     private static final Color[] COLORS = {new Color(0x1c7ed6), new Color(0xe67700), new Color(0x5f3dc4)};
 
-    private ComparisonChart() {
-    }
+    private ComparisonChart() {}
 
     /** Writes the chart of {@code table} to {@code png}, titled {@code title}. */
     public static void write(ComparisonTable table, String title, Path png) throws IOException {
@@ -71,8 +70,10 @@ public final class ComparisonChart {
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        ValueMarker weft = new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
-                BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        ValueMarker weft = new ValueMarker(
+                1.0,
+                Color.BLACK,
+                new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         weft.setLabel("weft");
         weft.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         weft.setLabelTextAnchor(TextAnchor.TOP_LEFT);

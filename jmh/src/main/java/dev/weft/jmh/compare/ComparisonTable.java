@@ -30,7 +30,8 @@ public final class ComparisonTable {
                 ratio(c).filter(r -> r < 1).ifPresent(r -> misses.add("behind " + c.heading));
             }
             if (workload.goTarget()) {
-                ratio(Column.GO).filter(r -> 1 / r > Workload.GO_TARGET)
+                ratio(Column.GO)
+                        .filter(r -> 1 / r > Workload.GO_TARGET)
                         .ifPresent(r -> misses.add(String.format("%.2fx Go", 1 / r)));
             }
             return misses;
@@ -75,13 +76,17 @@ public final class ComparisonTable {
     /** The table in Markdown, ns per op, with the ratios and a column of missed targets. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| workload | op | weft | JDK default | jox | Go | JDK / weft | jox / weft | Go / weft | weft behind |\n");
+        sb.append(
+                "| workload | op | weft | JDK default | jox | Go | JDK / weft | jox / weft | Go / weft | weft behind |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row row : rows) {
             List<String> cells = cells(row);
             List<String> misses = row.misses();
-            sb.append("| ").append(String.join(" | ", cells)).append(" | ")
-                    .append(misses.isEmpty() ? "" : "**" + String.join(", ", misses) + "**").append(" |\n");
+            sb.append("| ")
+                    .append(String.join(" | ", cells))
+                    .append(" | ")
+                    .append(misses.isEmpty() ? "" : "**" + String.join(", ", misses) + "**")
+                    .append(" |\n");
         }
         return sb.toString();
     }
@@ -89,7 +94,16 @@ public final class ComparisonTable {
     /** The same table as aligned plain text, for the console. */
     public String text() {
         List<List<String>> lines = new ArrayList<>();
-        lines.add(List.of("workload", "op", "weft", "JDK default", "jox", "Go", "JDK/weft", "jox/weft", "Go/weft",
+        lines.add(List.of(
+                "workload",
+                "op",
+                "weft",
+                "JDK default",
+                "jox",
+                "Go",
+                "JDK/weft",
+                "jox/weft",
+                "Go/weft",
                 "weft behind"));
         for (Row row : rows) {
             List<String> cells = new ArrayList<>(cells(row));
@@ -117,7 +131,10 @@ public final class ComparisonTable {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i);
-                text.append(left.test(i) ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell));
+                text.append(
+                        left.test(i)
+                                ? String.format("%-" + width[i] + "s", cell)
+                                : String.format("%" + width[i] + "s", cell));
                 text.append(i == line.size() - 1 ? "" : "  ");
             }
             sb.append(text.toString().stripTrailing()).append('\n');

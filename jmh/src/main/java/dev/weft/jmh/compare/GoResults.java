@@ -17,8 +17,7 @@ import java.util.regex.Pattern;
  * names the toolchain. Other lines are errors.
  */
 public final class GoResults {
-    private static final Pattern LINE = Pattern.compile(
-            "(\\d+) go (\\S+) (\\d+) median ([0-9.]+) ms ([0-9.]+) ns/op");
+    private static final Pattern LINE = Pattern.compile("(\\d+) go (\\S+) (\\d+) median ([0-9.]+) ms ([0-9.]+) ns/op");
 
     private final Map<String, Score> scores;
     private final String version;
@@ -59,10 +58,11 @@ public final class GoResults {
             }
             Matcher m = LINE.matcher(l);
             if (!m.matches()) {
-                throw new IllegalArgumentException("not a Go result line: '" + l
-                        + "' (expected 'GOMAXPROCS go WORKLOAD N median X ms Y ns/op')");
+                throw new IllegalArgumentException(
+                        "not a Go result line: '" + l + "' (expected 'GOMAXPROCS go WORKLOAD N median X ms Y ns/op')");
             }
-            scores.put(key(Integer.parseInt(m.group(1)), m.group(2) + " " + m.group(3)),
+            scores.put(
+                    key(Integer.parseInt(m.group(1)), m.group(2) + " " + m.group(3)),
                     new Score(Double.parseDouble(m.group(5)), Double.NaN));
         }
         return new GoResults(scores, version);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** What the benchmarks ran on, read from the JVM and {@code /proc} (Linux) where it can be. */
 final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /** E.g. {@code 2 CPUs (AMD EPYC 7B13), 24 GiB, Linux 6.1}. */
     static String describe() {

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
  * table) and {@code benchmarks-raw/} (JMH's JSON and the Go figures, as measured).
  */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     static void write(Compare.Options o, List<ComparisonTable> tables, GoResults go) throws IOException {
         Path docs = o.docs();
@@ -40,14 +39,22 @@ final class Report {
         md.append("Made by `jmh/compare`; do not edit by hand.\n\n");
         md.append("- Date: ").append(Compare.today()).append('\n');
         md.append("- Machine: ").append(Machine.describe()).append('\n');
-        md.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
-                .append(Runtime.version()).append('\n');
-        md.append("- Go: ").append(go.version() != null ? go.version() : "not run (go is not installed)").append('\n');
-        md.append("- Command: `").append(o.command() != null ? o.command() : "jmh/compare").append("` (")
-                .append(o.mode() == Compare.Mode.SHORT
-                        ? "short mode: JMH 1 fork, 2 warm-up and 3 measured iterations of 0.5 s; buffered at capacity "
-                                + Compare.SHORT_CAPACITY + " only"
-                        : "full mode: JMH 2 forks, 5 warm-up and 5 measured iterations of 1 s")
+        md.append("- JDK: ")
+                .append(System.getProperty("java.vm.vendor"))
+                .append(' ')
+                .append(Runtime.version())
+                .append('\n');
+        md.append("- Go: ")
+                .append(go.version() != null ? go.version() : "not run (go is not installed)")
+                .append('\n');
+        md.append("- Command: `")
+                .append(o.command() != null ? o.command() : "jmh/compare")
+                .append("` (")
+                .append(
+                        o.mode() == Compare.Mode.SHORT
+                                ? "short mode: JMH 1 fork, 2 warm-up and 3 measured iterations of 0.5 s; buffered at capacity "
+                                        + Compare.SHORT_CAPACITY + " only"
+                                : "full mode: JMH 2 forks, 5 warm-up and 5 measured iterations of 1 s")
                 .append("; Go: median of 5 runs)\n");
         md.append("- Raw figures: [benchmarks-raw/](benchmarks-raw/)\n\n");
         md.append("Columns: **weft** is weft's GoScheduler with weft's channels; **JDK default** is the JDK's "
@@ -58,13 +65,20 @@ final class Report {
                 + "is faster). \"—\": no counterpart (the JDK has no select; jox is channels only).\n\n");
         for (ComparisonTable t : tables) {
             String png = "benchmarks-gomaxprocs" + t.gomaxprocs() + ".png";
-            ComparisonChart.write(t, "weft vs JDK default, jox and Go, gomaxprocs=" + t.gomaxprocs()
-                    + " (time relative to weft)", docs.resolve(png));
+            ComparisonChart.write(
+                    t,
+                    "weft vs JDK default, jox and Go, gomaxprocs=" + t.gomaxprocs() + " (time relative to weft)",
+                    docs.resolve(png));
             md.append("## gomaxprocs=").append(t.gomaxprocs()).append("\n\n");
-            md.append("Every column with ").append(t.gomaxprocs()).append(" carrier(s): `-Dgomaxprocs`, the JDK's "
-                    + "`jdk.virtualThreadScheduler.parallelism`, Go's `GOMAXPROCS`.\n\n");
+            md.append("Every column with ")
+                    .append(t.gomaxprocs())
+                    .append(" carrier(s): `-Dgomaxprocs`, the JDK's "
+                            + "`jdk.virtualThreadScheduler.parallelism`, Go's `GOMAXPROCS`.\n\n");
             md.append(t.markdown()).append('\n');
-            md.append("![time relative to weft, gomaxprocs=").append(t.gomaxprocs()).append("](").append(png)
+            md.append("![time relative to weft, gomaxprocs=")
+                    .append(t.gomaxprocs())
+                    .append("](")
+                    .append(png)
                     .append(")\n\n");
             List<String> behind = new ArrayList<>();
             for (ComparisonTable.Row row : t.rows()) {
@@ -72,9 +86,12 @@ final class Report {
                     behind.add("- " + row.workload().label() + ": " + String.join(", ", row.misses()));
                 }
             }
-            md.append(behind.isEmpty() ? "weft meets every target at this gomaxprocs.\n\n"
-                    : "Where weft misses a target (ahead of the JDK default and jox everywhere, within "
-                            + Workload.GO_TARGET + "x of Go on the Go workloads):\n\n" + String.join("\n", behind) + "\n\n");
+            md.append(
+                    behind.isEmpty()
+                            ? "weft meets every target at this gomaxprocs.\n\n"
+                            : "Where weft misses a target (ahead of the JDK default and jox everywhere, within "
+                                    + Workload.GO_TARGET + "x of Go on the Go workloads):\n\n"
+                                    + String.join("\n", behind) + "\n\n");
         }
         Files.writeString(docs.resolve("benchmarks.md"), md.toString());
         System.out.println();
@@ -89,16 +106,27 @@ final class Report {
         Path docs = o.compare().docs();
         Files.createDirectories(docs);
         StringBuilder md = new StringBuilder();
-        md.append("# weft before and after: ").append(o.baseName()).append(" (base) against ").append(o.headName())
+        md.append("# weft before and after: ")
+                .append(o.baseName())
+                .append(" (base) against ")
+                .append(o.headName())
                 .append(" (head)\n\n");
         md.append("Made by `jmh/compare before-after`; do not edit by hand.\n\n");
         md.append("- Date: ").append(Compare.today()).append('\n');
         md.append("- Machine: ").append(Machine.describe()).append('\n');
-        md.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
-                .append(Runtime.version()).append('\n');
-        md.append("- Command: `").append(o.compare().command() != null ? o.compare().command()
-                : "jmh/compare before-after").append("` (").append(BeforeAfter.settings(o)).append(")\n");
-        md.append("- Raw figures: JMH's JSON and log of every fork in `").append(o.compare().raw()).append("`\n\n");
+        md.append("- JDK: ")
+                .append(System.getProperty("java.vm.vendor"))
+                .append(' ')
+                .append(Runtime.version())
+                .append('\n');
+        md.append("- Command: `")
+                .append(o.compare().command() != null ? o.compare().command() : "jmh/compare before-after")
+                .append("` (")
+                .append(BeforeAfter.settings(o))
+                .append(")\n");
+        md.append("- Raw figures: JMH's JSON and log of every fork in `")
+                .append(o.compare().raw())
+                .append("`\n\n");
         md.append("The weft column of `jmh/compare` (weft's channels on weft's GoScheduler) from each revision's "
                 + "`benchmarks.jar`, in one run, the two sides' forks interleaved (base, head, base, head...) so that "
                 + "the machine's noise hits both alike. Figures are ns per op (lower is better) with JMH's 99.9% "
@@ -109,15 +137,19 @@ final class Report {
         for (BeforeAfterTable t : tables) {
             md.append("## gomaxprocs=").append(t.gomaxprocs()).append("\n\n");
             md.append(t.markdown()).append('\n');
-            t.worse().forEach(r -> worse.add("- gomaxprocs=" + t.gomaxprocs() + ": " + r.workload().label()
-                    + String.format(" (%.2fx)", r.ratio())));
+            t.worse()
+                    .forEach(r -> worse.add("- gomaxprocs=" + t.gomaxprocs() + ": "
+                            + r.workload().label() + String.format(" (%.2fx)", r.ratio())));
         }
-        md.append(worse.isEmpty() ? "Every row is within its error or better.\n"
-                : "WORSE (head slower, the intervals apart):\n\n" + String.join("\n", worse) + "\n");
+        md.append(
+                worse.isEmpty()
+                        ? "Every row is within its error or better.\n"
+                        : "WORSE (head slower, the intervals apart):\n\n" + String.join("\n", worse) + "\n");
         Path file = docs.resolve("before-after.md");
         Files.writeString(file, md.toString());
         System.out.println();
-        System.out.println(worse.isEmpty() ? "every row is within its error or better" : worse.size() + " row(s) WORSE");
+        System.out.println(
+                worse.isEmpty() ? "every row is within its error or better" : worse.size() + " row(s) WORSE");
         System.out.println("wrote " + file);
     }
 }

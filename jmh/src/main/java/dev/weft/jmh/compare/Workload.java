@@ -23,8 +23,15 @@ import java.util.Map;
  * @param go the Go workload's arguments ({@code "pingpong 10000"}), or null
  * @param goTarget whether the target "within 1.3x of Go" applies
  */
-public record Workload(String label, String op, String benchmark, Map<String, String> params, boolean channels,
-                       boolean jdkHasIt, String go, boolean goTarget) {
+public record Workload(
+        String label,
+        String op,
+        String benchmark,
+        Map<String, String> params,
+        boolean channels,
+        boolean jdkHasIt,
+        String go,
+        boolean goTarget) {
 
     /** The target: weft within this factor of Go's time. */
     public static final double GO_TARGET = 1.3;
@@ -47,36 +54,117 @@ public record Workload(String label, String op, String benchmark, Map<String, St
     /** Every row, in the table's order: the scheduler on its own, then channels. */
     public static List<Workload> all() {
         List<Workload> all = new ArrayList<>();
-        all.add(new Workload("ping-pong, LockSupport park/unpark", "round trip", "PingPongBenchmark.pingPong",
-                Map.of(), false, true, null, false));
-        all.add(new Workload("start and join " + k(SchedulerBenchmark.THREADS) + " threads", "thread",
-                "SchedulerBenchmark.startJoin", Map.of(), false, true, "spawn " + SchedulerBenchmark.THREADS, false));
-        all.add(new Workload("yield storm, " + SchedulerBenchmark.YIELDERS + " threads x " + SchedulerBenchmark.YIELDS,
-                "yield", "SchedulerBenchmark.yieldStorm", Map.of(), false, true,
-                "yield " + SchedulerBenchmark.YIELDERS * SchedulerBenchmark.YIELDS, false));
-        all.add(new Workload(k(SchedulerBenchmark.SLEEPERS) + " threads sleep 1 ms x " + SchedulerBenchmark.SLEEPS,
-                "sleep", "SchedulerBenchmark.sleepers", Map.of(), false, true,
-                "sleep " + SchedulerBenchmark.SLEEPERS * SchedulerBenchmark.SLEEPS, false));
-        all.add(new Workload("fan-out of " + k(SchedulerBenchmark.TASKS) + " tasks to " + SchedulerBenchmark.WORKERS
-                + " threads", "task", "SchedulerBenchmark.fanOutTasks", Map.of(), false, true, null, false));
-        all.add(new Workload("ping-pong, unbuffered channels", "round trip", "ChannelBenchmark.pingPong", Map.of(),
-                true, true, "pingpong " + ChannelBenchmark.ROUND_TRIPS, true));
-        all.add(new Workload("skynet, " + k(ChannelBenchmark.SKYNET) + " threads", "thread", "ChannelBenchmark.skynet",
-                Map.of(), true, true, "skynet " + ChannelBenchmark.SKYNET, true));
-        all.add(new Workload("prime sieve, " + ChannelBenchmark.PRIMES + " primes", "prime", "ChannelBenchmark.sieve",
-                Map.of(), true, true, "sieve " + ChannelBenchmark.PRIMES, true));
-        all.add(new Workload("fan-out/fan-in, " + ChannelBenchmark.FAN_OUT_WORKERS + " workers, capacity "
-                + ChannelBenchmark.FAN_OUT_CAPACITY, "value", "ChannelBenchmark.fanOut", Map.of(), true, true,
-                "fanout " + ChannelBenchmark.FAN_OUT, true));
-        all.add(new Workload("select over 2 channels", "value", "SelectBenchmark.select2", Map.of(), true, false,
-                "select " + SelectBenchmark.VALUES, true));
-        all.add(new Workload("select over 4 channels", "value", "SelectBenchmark.select4", Map.of(), true, false,
-                "select4 " + SelectBenchmark.VALUES, true));
+        all.add(new Workload(
+                "ping-pong, LockSupport park/unpark",
+                "round trip",
+                "PingPongBenchmark.pingPong",
+                Map.of(),
+                false,
+                true,
+                null,
+                false));
+        all.add(new Workload(
+                "start and join " + k(SchedulerBenchmark.THREADS) + " threads",
+                "thread",
+                "SchedulerBenchmark.startJoin",
+                Map.of(),
+                false,
+                true,
+                "spawn " + SchedulerBenchmark.THREADS,
+                false));
+        all.add(new Workload(
+                "yield storm, " + SchedulerBenchmark.YIELDERS + " threads x " + SchedulerBenchmark.YIELDS,
+                "yield",
+                "SchedulerBenchmark.yieldStorm",
+                Map.of(),
+                false,
+                true,
+                "yield " + SchedulerBenchmark.YIELDERS * SchedulerBenchmark.YIELDS,
+                false));
+        all.add(new Workload(
+                k(SchedulerBenchmark.SLEEPERS) + " threads sleep 1 ms x " + SchedulerBenchmark.SLEEPS,
+                "sleep",
+                "SchedulerBenchmark.sleepers",
+                Map.of(),
+                false,
+                true,
+                "sleep " + SchedulerBenchmark.SLEEPERS * SchedulerBenchmark.SLEEPS,
+                false));
+        all.add(new Workload(
+                "fan-out of " + k(SchedulerBenchmark.TASKS) + " tasks to " + SchedulerBenchmark.WORKERS + " threads",
+                "task",
+                "SchedulerBenchmark.fanOutTasks",
+                Map.of(),
+                false,
+                true,
+                null,
+                false));
+        all.add(new Workload(
+                "ping-pong, unbuffered channels",
+                "round trip",
+                "ChannelBenchmark.pingPong",
+                Map.of(),
+                true,
+                true,
+                "pingpong " + ChannelBenchmark.ROUND_TRIPS,
+                true));
+        all.add(new Workload(
+                "skynet, " + k(ChannelBenchmark.SKYNET) + " threads",
+                "thread",
+                "ChannelBenchmark.skynet",
+                Map.of(),
+                true,
+                true,
+                "skynet " + ChannelBenchmark.SKYNET,
+                true));
+        all.add(new Workload(
+                "prime sieve, " + ChannelBenchmark.PRIMES + " primes",
+                "prime",
+                "ChannelBenchmark.sieve",
+                Map.of(),
+                true,
+                true,
+                "sieve " + ChannelBenchmark.PRIMES,
+                true));
+        all.add(new Workload(
+                "fan-out/fan-in, " + ChannelBenchmark.FAN_OUT_WORKERS + " workers, capacity "
+                        + ChannelBenchmark.FAN_OUT_CAPACITY,
+                "value",
+                "ChannelBenchmark.fanOut",
+                Map.of(),
+                true,
+                true,
+                "fanout " + ChannelBenchmark.FAN_OUT,
+                true));
+        all.add(new Workload(
+                "select over 2 channels",
+                "value",
+                "SelectBenchmark.select2",
+                Map.of(),
+                true,
+                false,
+                "select " + SelectBenchmark.VALUES,
+                true));
+        all.add(new Workload(
+                "select over 4 channels",
+                "value",
+                "SelectBenchmark.select4",
+                Map.of(),
+                true,
+                false,
+                "select4 " + SelectBenchmark.VALUES,
+                true));
         for (String shape : List.of("1x1", "4x4")) {
             for (String capacity : List.of("1", "16", "128")) {
-                all.add(new Workload("buffered " + shape + ", capacity " + capacity, "value",
-                        "BufferedBenchmark.buffered" + shape, Map.of("capacity", capacity), true, true,
-                        "buffered" + shape + "-" + capacity + " " + BufferedBenchmark.VALUES, false));
+                all.add(new Workload(
+                        "buffered " + shape + ", capacity " + capacity,
+                        "value",
+                        "BufferedBenchmark.buffered" + shape,
+                        Map.of("capacity", capacity),
+                        true,
+                        true,
+                        "buffered" + shape + "-" + capacity + " " + BufferedBenchmark.VALUES,
+                        false));
             }
         }
         return all;

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The before/after run's parts that don't need a JMH run: options, verdicts, the table, the jar check. */
 class BeforeAfterTest {
-    private static final Workload PINGPONG = new Workload("ping-pong", "round trip", "ChannelBenchmark.pingPong",
-            Map.of(), true, true, "pingpong 10000", true);
-    private static final Workload SIEVE = new Workload("sieve", "prime", "ChannelBenchmark.sieve",
-            Map.of(), true, true, "sieve 3000", true);
+    private static final Workload PINGPONG = new Workload(
+            "ping-pong", "round trip", "ChannelBenchmark.pingPong", Map.of(), true, true, "pingpong 10000", true);
+    private static final Workload SIEVE =
+            new Workload("sieve", "prime", "ChannelBenchmark.sieve", Map.of(), true, true, "sieve 3000", true);
 
     @Test
     void overlappingIntervalsAreWithinError() {
@@ -55,9 +55,12 @@ class BeforeAfterTest {
         t.add(SIEVE, new Score(1000, 100), null);
         assertEquals(1.25, t.rows().get(0).ratio());
         assertTrue(Double.isNaN(t.rows().get(1).ratio()));
-        assertEquals(List.of(PINGPONG), t.worse().stream().map(BeforeAfterTable.Row::workload).toList());
+        assertEquals(
+                List.of(PINGPONG),
+                t.worse().stream().map(BeforeAfterTable.Row::workload).toList());
         String md = t.markdown();
-        assertTrue(md.startsWith("| workload | op | b6fc592 (base) | HEAD 1e9a526 (head) | head / base | verdict |\n"),
+        assertTrue(
+                md.startsWith("| workload | op | b6fc592 (base) | HEAD 1e9a526 (head) | head / base | verdict |\n"),
                 md);
         assertTrue(md.contains("| ping-pong | round trip | 400 ± 10.0 | 500 ± 20.0 | 1.25x | **WORSE** |\n"), md);
         assertTrue(md.contains("| sieve | prime | 1,000 ± 100 | not run |  | not run |\n"), md);
@@ -70,22 +73,38 @@ class BeforeAfterTest {
         BeforeAfter.Options shortRun = BeforeAfter.parse(new String[] {"--base", "a.jar", "--head", "b.jar"});
         assertEquals(Compare.Mode.SHORT, shortRun.compare().mode());
         assertEquals(List.of(2), shortRun.compare().gomaxprocs());
-        assertEquals(List.of(2, 2, 3, 500), List.of(shortRun.forks(), shortRun.warmup(), shortRun.iterations(),
-                shortRun.timeMillis()));
+        assertEquals(
+                List.of(2, 2, 3, 500),
+                List.of(shortRun.forks(), shortRun.warmup(), shortRun.iterations(), shortRun.timeMillis()));
         assertEquals(Path.of("docs"), shortRun.compare().docs());
-        BeforeAfter.Options full = BeforeAfter.parse(new String[] {"--mode", "full", "--base", "a.jar", "--head",
-                "b.jar", "--base-name", "b6fc592", "--only", "sieve", "--forks", "4", "--time", "200"});
+        BeforeAfter.Options full = BeforeAfter.parse(new String[] {
+            "--mode",
+            "full",
+            "--base",
+            "a.jar",
+            "--head",
+            "b.jar",
+            "--base-name",
+            "b6fc592",
+            "--only",
+            "sieve",
+            "--forks",
+            "4",
+            "--time",
+            "200"
+        });
         assertEquals(List.of(1, 2), full.compare().gomaxprocs());
-        assertEquals(List.of(4, 5, 5, 200), List.of(full.forks(), full.warmup(), full.iterations(),
-                full.timeMillis()));
+        assertEquals(List.of(4, 5, 5, 200), List.of(full.forks(), full.warmup(), full.iterations(), full.timeMillis()));
         assertEquals("b6fc592", full.baseName());
         assertEquals(Path.of("a.jar"), full.base());
-        assertEquals(List.of("ChannelBenchmark.sieve"),
+        assertEquals(
+                List.of("ChannelBenchmark.sieve"),
                 full.compare().workloads().stream().map(Workload::benchmark).toList());
         BeforeAfter.Options list = BeforeAfter.parse(new String[] {"--list", "--only", "select"});
         assertTrue(list.list());
         assertEquals(2, list.compare().workloads().size());
-        assertFalse(BeforeAfter.parse(new String[] {"--list"}).compare().workloads().isEmpty());
+        assertFalse(
+                BeforeAfter.parse(new String[] {"--list"}).compare().workloads().isEmpty());
     }
 
     @Test
@@ -96,8 +115,9 @@ class BeforeAfterTest {
         assertMessage("--time needs a value", "--time");
         assertMessage("--go is jmh/compare's: before-after runs weft only, no Go", "--go", "go.txt");
         assertMessage("--mode must be short or full, got 'long'", "--list", "--mode", "long");
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BeforeAfter.parse(new String[] {"--list", "--fast", "1"})).getMessage()
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> BeforeAfter.parse(new String[] {"--list", "--fast", "1"}))
+                .getMessage()
                 .startsWith("unknown option --fast"));
     }
 
@@ -110,11 +130,14 @@ class BeforeAfterTest {
         BeforeAfter.checkJars(options(a, c));
         String differ = assertThrows(IllegalArgumentException.class, () -> BeforeAfter.checkJars(options(a, b)))
                 .getMessage();
-        assertTrue(differ.startsWith("the two jars have different JMH versions (base " + a + ": 1.37, head " + b
-                + ": 1.36)"), differ);
+        assertTrue(
+                differ.startsWith(
+                        "the two jars have different JMH versions (base " + a + ": 1.37, head " + b + ": 1.36)"),
+                differ);
         Path missing = dir.resolve("missing.jar");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BeforeAfter.checkJars(options(missing, a)))
-                .getMessage().startsWith("no such jar: " + missing));
+                .getMessage()
+                .startsWith("no such jar: " + missing));
     }
 
     private static BeforeAfter.Options options(Path base, Path head) {
@@ -122,7 +145,8 @@ class BeforeAfterTest {
     }
 
     private static Path jar(Path file, String jmhVersion) throws Exception {
-        try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                JarOutputStream jar = new JarOutputStream(out)) {
             jar.putNextEntry(new ZipEntry("META-INF/maven/org.openjdk.jmh/jmh-core/pom.properties"));
             jar.write(("version=" + jmhVersion + "\ngroupId=org.openjdk.jmh\n").getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
@@ -131,6 +155,9 @@ class BeforeAfterTest {
     }
 
     private static void assertMessage(String message, String... args) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> BeforeAfter.parse(args)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> BeforeAfter.parse(args))
+                        .getMessage());
     }
 }

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The comparison's parts that don't need a JMH run: options, Go figures, the table and chart. */
 class CompareTest {
-    private static final Workload PINGPONG = new Workload("ping-pong", "round trip", "ChannelBenchmark.pingPong",
-            Map.of(), true, true, "pingpong 10000", true);
-    private static final Workload SELECT = new Workload("select", "value", "SelectBenchmark.select2",
-            Map.of(), true, false, "select 100000", true);
-    private static final Workload YIELD = new Workload("yield", "yield", "SchedulerBenchmark.yieldStorm",
-            Map.of(), false, true, null, false);
+    private static final Workload PINGPONG = new Workload(
+            "ping-pong", "round trip", "ChannelBenchmark.pingPong", Map.of(), true, true, "pingpong 10000", true);
+    private static final Workload SELECT =
+            new Workload("select", "value", "SelectBenchmark.select2", Map.of(), true, false, "select 100000", true);
+    private static final Workload YIELD =
+            new Workload("yield", "yield", "SchedulerBenchmark.yieldStorm", Map.of(), false, true, null, false);
 
     @Test
     void goResultsParseWhatTheScriptWrites() {
@@ -40,8 +40,8 @@ class CompareTest {
 
     @Test
     void aGoLineThatIsNotAResultIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GoResults.parse(List.of("panic: bad skynet sum")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> GoResults.parse(List.of("panic: bad skynet sum")));
         assertTrue(e.getMessage().contains("'panic: bad skynet sum'"), e.getMessage());
     }
 
@@ -103,11 +103,21 @@ class CompareTest {
         assertEquals(List.of(1, 2), full.gomaxprocs());
         Compare.Options some = Compare.parse(new String[] {"--gomaxprocs", "1, 4", "--only", "sieve"});
         assertEquals(List.of(1, 4), some.gomaxprocs());
-        assertEquals(List.of("ChannelBenchmark.sieve"), some.workloads().stream().map(Workload::benchmark).toList());
+        assertEquals(
+                List.of("ChannelBenchmark.sieve"),
+                some.workloads().stream().map(Workload::benchmark).toList());
         assertFalse(Compare.parse(new String[] {"--go-workloads"}).workloads().isEmpty());
-        assertEquals(List.of("16", "16"), shortRun.workloads().stream()
-                .filter(w -> w.params().containsKey("capacity")).map(w -> w.params().get("capacity")).toList());
-        assertEquals(6, full.workloads().stream().filter(w -> w.params().containsKey("capacity")).count());
+        assertEquals(
+                List.of("16", "16"),
+                shortRun.workloads().stream()
+                        .filter(w -> w.params().containsKey("capacity"))
+                        .map(w -> w.params().get("capacity"))
+                        .toList());
+        assertEquals(
+                6,
+                full.workloads().stream()
+                        .filter(w -> w.params().containsKey("capacity"))
+                        .count());
     }
 
     @Test
@@ -117,11 +127,18 @@ class CompareTest {
         assertMessage("--gomaxprocs takes integers from 1 to 1024, comma-separated, got '0'", "--gomaxprocs", "0");
         assertMessage("--mode needs a value (or is unknown)", "--mode");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Compare.parse(new String[] {"--fast", "1"}))
-                .getMessage().startsWith("unknown option --fast"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Compare.parse(new String[] {"--only", "("})).getMessage().startsWith("--only takes a regular expression"));
-        assertEquals("--only 'nothing' matches no workload", assertThrows(IllegalArgumentException.class,
-                () -> Compare.parse(new String[] {"--only", "nothing"}).workloads()).getMessage());
+                .getMessage()
+                .startsWith("unknown option --fast"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Compare.parse(new String[] {"--only", "("}))
+                .getMessage()
+                .startsWith("--only takes a regular expression"));
+        assertEquals(
+                "--only 'nothing' matches no workload",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Compare.parse(new String[] {"--only", "nothing"})
+                                        .workloads())
+                        .getMessage());
     }
 
     @Test
@@ -138,6 +155,9 @@ class CompareTest {
     }
 
     private static void assertMessage(String message, String... args) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Compare.parse(args)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> Compare.parse(args))
+                        .getMessage());
     }
 }

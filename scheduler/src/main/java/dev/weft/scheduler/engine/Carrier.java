@@ -78,6 +78,7 @@ final class Carrier extends Thread {
     long idleSince;
     /** Set under the scheduler lock when an idle spare leaves; it was counted out then. */
     boolean retired;
+
     private volatile int state = FREE;
     /** Its Linux TID for sysmon, set first thing in {@link #run}; {@link ThreadStates#NO_TID} until then or if unknown. */
     volatile int tid = ThreadStates.NO_TID;
@@ -107,7 +108,7 @@ final class Carrier extends Thread {
             if (!acquireNextp(Long.MAX_VALUE)) { // a new carrier: startm handed it a P already
                 return;
             }
-            for (;;) {
+            for (; ; ) {
                 Runnable task = sched.findRunnable(this);
                 if (task == null) {
                     return; // the scheduler terminated
@@ -133,7 +134,7 @@ final class Carrier extends Thread {
      * {@link CarrierScheduler#retireIdle} let it go.
      */
     boolean acquireNextp(long keepAliveNanos) {
-        for (;;) {
+        for (; ; ) {
             Processor np = nextp;
             if (np != null) {
                 nextp = null;

@@ -90,12 +90,14 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     private final String name;
     /** The public face ({@code GoScheduler}), opaque here: only {@link Engine#currentOwner} returns it. */
     private final Object owner;
+
     final Object lock = new Object();
     final GlobalRunQueue runq = new GlobalRunQueue();
     /** The timers of timed parks ({@link JdkScheduler#schedule}); stopped at termination. */
     private final TimerQueue timers;
     /** What the JDK's virtual threads are given as their scheduler. */
     private final JdkScheduler jdk;
+
     private final Processor[] allp = new Processor[DefaultGomaxprocs.MAX];
 
     private volatile int gomaxprocs;
@@ -107,6 +109,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     private Carrier midle;
     /** Written under lock; volatile for {@link #stats}. */
     private volatile int nmidle;
+
     private int carrierSeq;
 
     /**
@@ -121,6 +124,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     private final Set<Carrier> allm = ConcurrentHashMap.newKeySet();
     /** -Dweft.maxthreads: the most carriers at once (Go's SetMaxThreads). */
     final int maxThreads;
+
     private volatile long lastMaxThreadsError;
     final SysmonSettings settings;
     private final Sysmon sysmon;
@@ -130,15 +134,18 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     final Telemetry telemetry;
     /** The same, as the engine feeds it: the narrow way in. */
     private final SchedEvents events;
+
     private final LongAdder live = new LongAdder();
     /** Rare: virtual threads joined before their start reached us, so they kept the JDK's latch. */
     private final ConcurrentHashMap<Thread, Boolean> joinedEarly = new ConcurrentHashMap<>();
+
     private final AtomicInteger joinedEarlyCount = new AtomicInteger();
 
     private volatile boolean shutdown;
     private volatile boolean terminated;
     /** Whether {@link #start} started sysmon (schedulers built bare, by jcstress tests, have none). */
     private volatile boolean sysmonStarted;
+
     private final CountDownLatch terminationLatch = new CountDownLatch(1);
 
     /** A bare engine, with no owner (jcstress tests: they never start it). */
@@ -147,8 +154,8 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     /** See {@link Engine#create}: the whole graph, built once. */
-    CarrierScheduler(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face,
-            Object owner) {
+    CarrierScheduler(
+            String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face, Object owner) {
         this.name = name;
         this.owner = owner;
         this.settings = settings;
@@ -164,8 +171,8 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
             gomaxprocs = procs;
         }
         // `this` escapes only into objects that do nothing until start()
-        this.telemetry = new Telemetry(name, deferredLog,
-                new SchedulerMBean(this, n -> resizeExplicitly(n, ResizeEvent.JMX)));
+        this.telemetry =
+                new Telemetry(name, deferredLog, new SchedulerMBean(this, n -> resizeExplicitly(n, ResizeEvent.JMX)));
         this.events = telemetry;
         this.sysmon = new Sysmon(this, settings, cpuLimit);
     }
@@ -212,7 +219,8 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     /** See {@link Engine#currentOwner}. */
     static Object currentOwner() {
         return VirtualThreads.currentCarrier() instanceof Carrier c && c.sched instanceof CarrierScheduler s
-                ? s.owner : null;
+                ? s.owner
+                : null;
     }
 
     /**
@@ -319,8 +327,8 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     }
 
     private RejectedExecutionException rejected(Thread vthread) {
-        return new RejectedExecutionException("GoScheduler " + name + " is closed: cannot start "
-                + (vthread != null ? vthread : "a task"));
+        return new RejectedExecutionException(
+                "GoScheduler " + name + " is closed: cannot start " + (vthread != null ? vthread : "a task"));
     }
 
     /** A yielding task: the local tail when nothing waits globally, else the global tail (Go's goschedImpl). */
@@ -469,9 +477,14 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
             return;
         }
         lastMaxThreadsError = now;
-        deferredLog.write(() -> log.error("{}: cannot {}: all {} carriers allowed by {} exist and are busy"
+        deferredLog.write(() -> log.error(
+                "{}: cannot {}: all {} carriers allowed by {} exist and are busy"
                         + " or blocked; virtual threads wait until one comes back. {} if this many blocking"
-                        + " calls at once are expected.", name, what, maxThreads, settings.maxThreadsSetting(),
+                        + " calls at once are expected.",
+                name,
+                what,
+                maxThreads,
+                settings.maxThreadsSetting(),
                 settings.raiseMaxThreads()));
         sysmon.wake();
     }
@@ -485,7 +498,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
      */
     @Override
     public Runnable findRunnable(Carrier c) {
-        for (;;) {
+        for (; ; ) {
             Processor p = c.p;
             if (p == null) { // its P was handed on while it was blocked (Go's exitsyscall)
                 if (!reacquireP(c) && !stopm(c)) {
@@ -699,7 +712,8 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         Thread vthread = VirtualThreads.threadOf(task);
         if (vthread == null) {
             goroutineEnded(); // a plain task runs once
-        } else if (joinedEarlyCount.get() != 0 && VirtualThreads.state(vthread) == VirtualThreads.TERMINATED
+        } else if (joinedEarlyCount.get() != 0
+                && VirtualThreads.state(vthread) == VirtualThreads.TERMINATED
                 && joinedEarly.remove(vthread) != null) {
             joinedEarlyCount.decrementAndGet();
             goroutineEnded();
@@ -721,8 +735,11 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         synchronized (lock) {
             assert mayTakeLock();
             blocked = p.carrier;
-            if (terminated || p.status != Processor.RUNNING || blocked == null
-                    || p.runtick != runtick || p.id >= gomaxprocs) { // a resize removed it: no carrier for it
+            if (terminated
+                    || p.status != Processor.RUNNING
+                    || blocked == null
+                    || p.runtick != runtick
+                    || p.id >= gomaxprocs) { // a resize removed it: no carrier for it
                 return false;
             }
             // a carrier must be at hand before the P is taken: taking it can't be undone
@@ -752,8 +769,10 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
     static CarrierScheduler enterBlocking() {
         boolean pinned = VirtualThreads.acquirem();
         try {
-            if (!(VirtualThreads.currentCarrier() instanceof Carrier c) || c.p == null
-                    || c.state() != Carrier.IN_TASK || !(c.sched instanceof CarrierScheduler s)) {
+            if (!(VirtualThreads.currentCarrier() instanceof Carrier c)
+                    || c.p == null
+                    || c.state() != Carrier.IN_TASK
+                    || !(c.sched instanceof CarrierScheduler s)) {
                 return null;
             }
             s.handOffForBlocking(c);
@@ -772,7 +791,9 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         boolean mustYield;
         boolean pinned = VirtualThreads.acquirem();
         try {
-            mustYield = VirtualThreads.currentCarrier() instanceof Carrier c && c.sched == s && c.p == null
+            mustYield = VirtualThreads.currentCarrier() instanceof Carrier c
+                    && c.sched == s
+                    && c.p == null
                     && !s.reacquireAfterBlocking(c);
         } finally {
             VirtualThreads.releasem(pinned);
@@ -1223,7 +1244,17 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
                 local[i] = allp[i].runq.size();
             }
         }
-        return new SchedulerStats(n, npidle, carriers.get(), nmspinning.get(), nmidle,
-                runq.size(), local, steals, liveGoroutines(), telemetry.handoffs(), telemetry.deadlockReports());
+        return new SchedulerStats(
+                n,
+                npidle,
+                carriers.get(),
+                nmspinning.get(),
+                nmidle,
+                runq.size(),
+                local,
+                steals,
+                liveGoroutines(),
+                telemetry.handoffs(),
+                telemetry.deadlockReports());
     }
 }

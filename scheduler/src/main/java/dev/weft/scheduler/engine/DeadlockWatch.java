@@ -85,6 +85,7 @@ final class DeadlockWatch {
     private final SysmonSettings.DeadlockMode mode;
     /** How the report names the mode's source: {@code -Dweft.deadlock=fail} or {@code deadlockMode FAIL}. */
     private final String deadlockSetting;
+
     private long lastProgress = -1;
     /** When the next look is due (System.nanoTime), in this quiet period. */
     private long nextLook;
@@ -92,6 +93,7 @@ final class DeadlockWatch {
     private long lookInterval = QUIET_NANOS;
     /** Reported in this quiet period: no more looks until it moves. */
     private boolean reported;
+
     private boolean unavailableLogged;
 
     DeadlockWatch(View sched, SysmonSettings settings) {
@@ -134,15 +136,22 @@ final class DeadlockWatch {
 
     /** Rule 1: this scheduler quiet, no weft timer pending, every other weft scheduler idle. */
     private boolean quiet() {
-        return sched.liveGoroutines() > 0 && sched.allProcsIdle() && sched.globalQueueEmpty()
-                && sched.timers().pending() == 0 && Deadlocks.pendingTimers() == 0 && !sched.isTerminated()
+        return sched.liveGoroutines() > 0
+                && sched.allProcsIdle()
+                && sched.globalQueueEmpty()
+                && sched.timers().pending() == 0
+                && Deadlocks.pendingTimers() == 0
+                && !sched.isTerminated()
                 && otherSchedulersIdle();
     }
 
     /** Every other weft scheduler ({@link LiveSchedulers}): its Ps, queue and timers are wakers too. */
     private boolean otherSchedulersIdle() {
-        return !LiveSchedulers.anyOther(sched,
-                other -> !other.allProcsIdle() || !other.globalQueueEmpty() || other.timers().pending() > 0);
+        return !LiveSchedulers.anyOther(
+                sched,
+                other -> !other.allProcsIdle()
+                        || !other.globalQueueEmpty()
+                        || other.timers().pending() > 0);
     }
 
     /** Tasks run so far on every P: any change is progress. */
@@ -159,8 +168,7 @@ final class DeadlockWatch {
     }
 
     /** The parked threads of a deadlock: all of them, and those in weft channels. */
-    private record Parked(List<Thread> threads, List<Thread> inChannels) {
-    }
+    private record Parked(List<Thread> threads, List<Thread> inChannels) {}
 
     /** Rules 2 to 4; reports and returns true if they hold. */
     private boolean scan() {
@@ -176,8 +184,10 @@ final class DeadlockWatch {
             return false;
         }
         Parked second = look(); // rule 4: a waker seen late may have woken a thread seen early
-        if (second == null || !Set.copyOf(second.threads()).equals(Set.copyOf(first.threads()))
-                || progress() != lastProgress || !quiet()) {
+        if (second == null
+                || !Set.copyOf(second.threads()).equals(Set.copyOf(first.threads()))
+                || progress() != lastProgress
+                || !quiet()) {
             log.debug("{}: no deadlock: it moved while we looked", sched.name());
             return false;
         }
@@ -202,8 +212,11 @@ final class DeadlockWatch {
                         + " a signal may run it"
                 : ParkedThreads.outsideWaker(others, Set.of());
         if (waker != null) {
-            log.debug("{}: quiet, {} virtual threads parked, but a {} and may wake them",
-                    sched.name(), ours.size(), waker);
+            log.debug(
+                    "{}: quiet, {} virtual threads parked, but a {} and may wake them",
+                    sched.name(),
+                    ours.size(),
+                    waker);
             return null;
         }
         List<Thread> threads = new ArrayList<>();
@@ -246,9 +259,13 @@ final class DeadlockWatch {
             }
         }
         if (mode == SysmonSettings.DeadlockMode.FAIL) {
-            sb.append("\n\n").append(deadlockSetting).append(inChannels.isEmpty()
-                    ? ": none of them is blocked in a weft channel, so none is failed"
-                    : ": failing the " + inChannels.size() + " blocked in weft channels with DeadlockException");
+            sb.append("\n\n")
+                    .append(deadlockSetting)
+                    .append(
+                            inChannels.isEmpty()
+                                    ? ": none of them is blocked in a weft channel, so none is failed"
+                                    : ": failing the " + inChannels.size()
+                                            + " blocked in weft channels with DeadlockException");
         }
         log.error("{}: {}", sched.name(), sb);
         // counted after the log (whoever watches the count sees the stacks logged first) and

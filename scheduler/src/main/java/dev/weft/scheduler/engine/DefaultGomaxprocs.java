@@ -24,97 +24,96 @@ import java.util.function.IntSupplier;
  */
 public final class DefaultGomaxprocs {
 
-  /** System property that sets the default size: {@code -Dgomaxprocs=N}. */
-  static final String PROPERTY = "gomaxprocs";
+    /** System property that sets the default size: {@code -Dgomaxprocs=N}. */
+    static final String PROPERTY = "gomaxprocs";
 
-  /** Environment variable that sets the default size, as in Go. */
-  static final String ENV = "GOMAXPROCS";
+    /** Environment variable that sets the default size, as in Go. */
+    static final String ENV = "GOMAXPROCS";
 
-  /**
-   * The largest size allowed: Go's own limit ({@code _MaxGomaxprocs}) before Go 1.10, and the
-   * size of our P array.
-   */
-  public static final int MAX = 1024;
+    /**
+     * The largest size allowed: Go's own limit ({@code _MaxGomaxprocs}) before Go 1.10, and the
+     * size of our P array.
+     */
+    public static final int MAX = 1024;
 
-  private static final String RULE = PROPERTY + " must be an integer from 1 to " + MAX;
+    private static final String RULE = PROPERTY + " must be an integer from 1 to " + MAX;
 
-  private DefaultGomaxprocs() {}
+    private DefaultGomaxprocs() {}
 
-  /**
-   * The default size from {@code -Dgomaxprocs}, then {@code GOMAXPROCS}, then the
-   * container-aware CPU count.
-   *
-   * @throws IllegalStateException if the property or the environment variable is set to
-   *     something that is not an integer from 1 to {@link #MAX}
-   */
-  public static int resolve() {
-    return resolve(System.getProperty(PROPERTY), System.getenv(ENV), CpuLimit::containerAwareCpus);
-  }
-
-  /**
-   * The default size from the given setting values ({@code null} when unset), falling back to
-   * {@code cpus}. The CPU count is clamped to 1..{@link #MAX} (a machine may have more CPUs than
-   * we have Ps); explicit settings are not clamped but checked.
-   *
-   * @throws IllegalStateException if a value that is set is not an integer from 1 to {@link
-   *     #MAX}; the message names the source and the value
-   */
-  public static int resolve(String propertyValue, String envValue, IntSupplier cpus) {
-    if (propertyValue != null) {
-      return parse(propertyValue, "-D" + PROPERTY + "=" + propertyValue);
+    /**
+     * The default size from {@code -Dgomaxprocs}, then {@code GOMAXPROCS}, then the
+     * container-aware CPU count.
+     *
+     * @throws IllegalStateException if the property or the environment variable is set to
+     *     something that is not an integer from 1 to {@link #MAX}
+     */
+    public static int resolve() {
+        return resolve(System.getProperty(PROPERTY), System.getenv(ENV), CpuLimit::containerAwareCpus);
     }
-    if (envValue != null) {
-      return parse(envValue, "environment variable " + ENV + "=" + envValue);
-    }
-    return Math.clamp(cpus.getAsInt(), 1, MAX);
-  }
 
-  /** Whether {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set: then the CPU limit does not size us. */
-  public static boolean explicit() {
-    return System.getProperty(PROPERTY) != null || System.getenv(ENV) != null;
-  }
+    /**
+     * The default size from the given setting values ({@code null} when unset), falling back to
+     * {@code cpus}. The CPU count is clamped to 1..{@link #MAX} (a machine may have more CPUs than
+     * we have Ps); explicit settings are not clamped but checked.
+     *
+     * @throws IllegalStateException if a value that is set is not an integer from 1 to {@link
+     *     #MAX}; the message names the source and the value
+     */
+    public static int resolve(String propertyValue, String envValue, IntSupplier cpus) {
+        if (propertyValue != null) {
+            return parse(propertyValue, "-D" + PROPERTY + "=" + propertyValue);
+        }
+        if (envValue != null) {
+            return parse(envValue, "environment variable " + ENV + "=" + envValue);
+        }
+        return Math.clamp(cpus.getAsInt(), 1, MAX);
+    }
 
-  /**
-   * Checks a size given in code ({@code GoScheduler.create(n)}, resize).
-   *
-   * @return {@code n}
-   * @throws IllegalArgumentException if {@code n} is not from 1 to {@link #MAX}, in the shape
-   *     of the builder's other setters: {@code gomaxprocs(0) is not valid: gomaxprocs
-   *     (-Dgomaxprocs, GOMAXPROCS) must be an integer from 1 to 1024}
-   */
-  public static int checkProcs(int n) {
-    if (n < 1 || n > MAX) {
-      throw new IllegalArgumentException(
-          "gomaxprocs(" + n + ") is not valid: " + PROPERTY + " (-D" + PROPERTY + ", " + ENV
-              + ") must be an integer from 1 to " + MAX);
+    /** Whether {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set: then the CPU limit does not size us. */
+    public static boolean explicit() {
+        return System.getProperty(PROPERTY) != null || System.getenv(ENV) != null;
     }
-    return n;
-  }
 
-  /** Parses a setting; {@code source} says where it came from, for the error message. */
-  private static int parse(String value, String source) {
-    String s = value.strip();
-    if (s.isEmpty()) {
-      throw invalid(source);
+    /**
+     * Checks a size given in code ({@code GoScheduler.create(n)}, resize).
+     *
+     * @return {@code n}
+     * @throws IllegalArgumentException if {@code n} is not from 1 to {@link #MAX}, in the shape
+     *     of the builder's other setters: {@code gomaxprocs(0) is not valid: gomaxprocs
+     *     (-Dgomaxprocs, GOMAXPROCS) must be an integer from 1 to 1024}
+     */
+    public static int checkProcs(int n) {
+        if (n < 1 || n > MAX) {
+            throw new IllegalArgumentException("gomaxprocs(" + n + ") is not valid: " + PROPERTY + " (-D" + PROPERTY
+                    + ", " + ENV + ") must be an integer from 1 to " + MAX);
+        }
+        return n;
     }
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        throw invalid(source); // also rejects signs and non-ASCII digits
-      }
-      n = n * 10 + (c - '0');
-      if (n > MAX) {
-        throw invalid(source); // stops before int overflow, however long the value
-      }
-    }
-    if (n < 1) {
-      throw invalid(source);
-    }
-    return n;
-  }
 
-  private static IllegalStateException invalid(String source) {
-    return new IllegalStateException(source + " is not valid: " + RULE);
-  }
+    /** Parses a setting; {@code source} says where it came from, for the error message. */
+    private static int parse(String value, String source) {
+        String s = value.strip();
+        if (s.isEmpty()) {
+            throw invalid(source);
+        }
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw invalid(source); // also rejects signs and non-ASCII digits
+            }
+            n = n * 10 + (c - '0');
+            if (n > MAX) {
+                throw invalid(source); // stops before int overflow, however long the value
+            }
+        }
+        if (n < 1) {
+            throw invalid(source);
+        }
+        return n;
+    }
+
+    private static IllegalStateException invalid(String source) {
+        return new IllegalStateException(source + " is not valid: " + RULE);
+    }
 }

@@ -58,7 +58,9 @@ final class DeferredLog {
         }
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
-            log.warn("{} log lines of weft's carriers were dropped: more than {} were waiting to be written", lost,
+            log.warn(
+                    "{} log lines of weft's carriers were dropped: more than {} were waiting to be written",
+                    lost,
                     MAX_PENDING);
         }
     }

@@ -27,8 +27,8 @@ public interface Engine extends Executor, SchedulerMBean.View {
      * @param owner    the public face ({@link GoScheduler}), returned by {@link #currentOwner};
      *                 the engine never calls it
      */
-    static Engine create(String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face,
-            Object owner) {
+    static Engine create(
+            String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face, Object owner) {
         return new CarrierScheduler(name, procs, settings, cpuLimit, face, owner);
     }
 

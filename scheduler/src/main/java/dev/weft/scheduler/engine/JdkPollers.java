@@ -19,8 +19,7 @@ public final class JdkPollers {
     private static final Logger log = LoggerFactory.getLogger(JdkPollers.class);
     private static volatile boolean started;
 
-    private JdkPollers() {
-    }
+    private JdkPollers() {}
 
     /** Initialises {@code sun.nio.ch.Poller} on a platform thread, once. Never throws. */
     public static void startOutsideWeft() {
@@ -51,8 +50,10 @@ public final class JdkPollers {
         try {
             Class.forName("sun.nio.ch.Poller", true, null);
         } catch (ClassNotFoundException | LinkageError e) {
-            log.debug("JDK pollers not initialised ahead of time; first I/O on a weft virtual thread"
-                    + " may start them on its scheduler", e);
+            log.debug(
+                    "JDK pollers not initialised ahead of time; first I/O on a weft virtual thread"
+                            + " may start them on its scheduler",
+                    e);
         }
     }
 }

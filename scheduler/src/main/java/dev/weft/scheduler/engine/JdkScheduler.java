@@ -213,8 +213,8 @@ public final class JdkScheduler extends ForkJoinPool {
     @Override
     public int setParallelism(int size) {
         if (size < 1 || size > GoScheduler.MAX_GOMAXPROCS) { // one message for both ends, naming the JDK's word
-            throw new IllegalArgumentException("parallelism (gomaxprocs) must be from 1 to "
-                    + GoScheduler.MAX_GOMAXPROCS + ", got " + size);
+            throw new IllegalArgumentException(
+                    "parallelism (gomaxprocs) must be from 1 to " + GoScheduler.MAX_GOMAXPROCS + ", got " + size);
         }
         return engine().resizeExplicitly(size, ResizeEvent.JMX);
     }
@@ -258,8 +258,7 @@ public final class JdkScheduler extends ForkJoinPool {
 
     /** Ignored, as for the JDK's default scheduler (and {@code ForkJoinPool.commonPool()}). */
     @Override
-    public void shutdown() {
-    }
+    public void shutdown() {}
 
     /** Ignored, as for {@code ForkJoinPool.commonPool()}: returns an empty list. */
     @Override
@@ -269,8 +268,7 @@ public final class JdkScheduler extends ForkJoinPool {
 
     /** Ignored, as for {@code ForkJoinPool.commonPool()}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public boolean isShutdown() {

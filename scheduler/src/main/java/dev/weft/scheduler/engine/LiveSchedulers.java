@@ -24,8 +24,7 @@ import java.util.WeakHashMap;
 public final class LiveSchedulers {
     private static final Set<CarrierScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
 
-    private LiveSchedulers() {
-    }
+    private LiveSchedulers() {}
 
     /** Called once, as the engine starts. */
     static void register(CarrierScheduler s) {

@@ -50,6 +50,7 @@ final class LocalRunQueue {
      * queue, small enough that stealing half of it is a short copy.
      */
     static final int CAPACITY = 256;
+
     private static final int MASK = CAPACITY - 1;
 
     private static final VarHandle HEAD;
@@ -71,11 +72,18 @@ final class LocalRunQueue {
     }
 
     private final Runnable[] ring = new Runnable[CAPACITY];
-    @SuppressWarnings("unused") private volatile int head;     // CAS by owner and thieves
-    @SuppressWarnings("unused") private volatile int tail;     // written by the owner only
-    @SuppressWarnings("unused") private volatile Runnable runnext;
+
+    @SuppressWarnings("unused")
+    private volatile int head; // CAS by owner and thieves
+
+    @SuppressWarnings("unused")
+    private volatile int tail; // written by the owner only
+
+    @SuppressWarnings("unused")
+    private volatile Runnable runnext;
     /** Puts into runnext so far: written by the owner only (opaque), read by thieves (opaque). */
-    @SuppressWarnings("unused") private int handoffs;
+    @SuppressWarnings("unused")
+    private int handoffs;
 
     /** Where overflow goes: half the ring moves there when the ring is full. */
     interface Overflow {
@@ -98,7 +106,7 @@ final class LocalRunQueue {
             }
             task = old; // kick the old runnext to the tail
         }
-        for (;;) {
+        for (; ; ) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
             if (t - h < CAPACITY) {
@@ -154,7 +162,7 @@ final class LocalRunQueue {
         for (int i = t; i != h + CAPACITY; i++) { // [t, h + CAPACITY): the free slots
             cleared += clear(i);
         }
-        for (;;) {
+        for (; ; ) {
             int h2 = (int) HEAD.getAcquire(this);
             if (h2 == h) {
                 return cleared;
@@ -243,7 +251,7 @@ final class LocalRunQueue {
 
     /** The head of the ring, skipping {@code runnext}. Owner only. */
     private Runnable pollRing() {
-        for (;;) {
+        for (; ; ) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
             if (t == h) {
@@ -283,7 +291,7 @@ final class LocalRunQueue {
             overflow.putBatch(new Runnable[] {next}, 1);
             moved++;
         }
-        for (;;) {
+        for (; ; ) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this);
             int n = t - h;
@@ -337,7 +345,7 @@ final class LocalRunQueue {
      * {@code batchHead}, then claims them with one CAS on {@code head}. Returns the count.
      */
     private int grab(Runnable[] batch, int batchHead, boolean stealRunnext, boolean running) {
-        for (;;) {
+        for (; ; ) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this);
             int n = t - h;
@@ -380,7 +388,8 @@ final class LocalRunQueue {
                 SLOT.setOpaque(batch, (batchHead + i) & MASK, task);
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
-                assert noNull(batch, batchHead, n) : "stole a slot cleared by clearFreeSlots: its CAS should have failed";
+                assert noNull(batch, batchHead, n)
+                        : "stole a slot cleared by clearFreeSlots: its CAS should have failed";
                 return n;
             }
         }
@@ -410,7 +419,7 @@ final class LocalRunQueue {
 
     /** Tasks queued, runnext included; a snapshot for stats. */
     int size() {
-        for (;;) {
+        for (; ; ) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this);
             if ((int) HEAD.getAcquire(this) == h) {

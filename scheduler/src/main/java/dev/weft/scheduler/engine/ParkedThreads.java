@@ -75,8 +75,7 @@ import java.util.stream.Stream;
  * run, {@link #isJdkPoller} tells them apart.
  */
 public final class ParkedThreads {
-    private ParkedThreads() {
-    }
+    private ParkedThreads() {}
 
     /** What a thread is waiting on, as far as its state, park blocker and stack tell. */
     public enum Wait {
@@ -328,7 +327,8 @@ public final class ParkedThreads {
     /** {@code Object.wait} at the top of the stack (its native {@code wait0} under it). */
     private static boolean inObjectWait(StackTraceElement[] stack) {
         for (int i = 0; i < Math.min(3, stack.length); i++) {
-            if (stack[i].getClassName().equals("java.lang.Object") && stack[i].getMethodName().startsWith("wait")) {
+            if (stack[i].getClassName().equals("java.lang.Object")
+                    && stack[i].getMethodName().startsWith("wait")) {
                 return true;
             }
         }
@@ -349,7 +349,8 @@ public final class ParkedThreads {
     private static boolean isJdkPoller(StackTraceElement[] stack) {
         for (StackTraceElement f : stack) {
             if (f.getClassName().equals("sun.nio.ch.Poller")
-                    && (f.getMethodName().equals("pollerLoop") || f.getMethodName().equals("subPollerLoop"))) {
+                    && (f.getMethodName().equals("pollerLoop")
+                            || f.getMethodName().equals("subPollerLoop"))) {
                 return true;
             }
         }
@@ -409,7 +410,8 @@ public final class ParkedThreads {
      */
     static String outsideWaker(List<Thread> others, Set<Thread> exclude) {
         Thread self = Thread.currentThread();
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e :
+                Thread.getAllStackTraces().entrySet()) {
             Thread t = e.getKey();
             if (t == self || t.isVirtual() || exclude.contains(t)) {
                 continue;
@@ -463,11 +465,10 @@ public final class ParkedThreads {
          * {@code java.util.logging}'s (closes the handlers; registered when its
          * {@code LogManager} starts).
          */
-        static final Set<String> JDK_HOOKS_THAT_WAKE_NOBODY = Set.of(
-                "jdk.jfr.internal.ShutdownHook", "java.util.logging.LogManager$Cleaner");
+        static final Set<String> JDK_HOOKS_THAT_WAKE_NOBODY =
+                Set.of("jdk.jfr.internal.ShutdownHook", "java.util.logging.LogManager$Cleaner");
 
-        private ShutdownHooks() {
-        }
+        private ShutdownHooks() {}
 
         /**
          * How many hooks that may wake a thread are registered now; 0 once shutdown began (they

@@ -14,4 +14,3 @@ interface SchedEvents {
     /** The deadlock watch logged a deadlock. */
     void deadlockReported();
 }
-

@@ -39,6 +39,7 @@ final class Sysmon implements Runnable {
     static final long MIN_DELAY_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** ...doubling after 50 passes with nothing to do, up to 10 ms. */
     static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
     /** With every P idle there is nothing to retake: sleep until a carrier starts, or this long. */
     static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -119,6 +120,7 @@ final class Sysmon implements Runnable {
         Carrier carrier;
         /** When the window began (System.nanoTime), or -1: no window yet. */
         long windowStart = -1;
+
         long cpuAt;
         /** {@link ThreadStates#RUNNABLE}, {@link ThreadStates#ASLEEP} or {@link ThreadStates#UNKNOWN}. */
         int stateAt;
@@ -270,8 +272,11 @@ final class Sysmon implements Runnable {
             }
             int tick = (int) Processor.RUNTICK.getOpaque(p);
             Carrier c = p.carrier; // racy: re-checked under the lock by retake
-            if (tick != w.runtick || c != w.carrier || p.status != Processor.RUNNING
-                    || c == null || c.state() != Carrier.IN_TASK) {
+            if (tick != w.runtick
+                    || c != w.carrier
+                    || p.status != Processor.RUNNING
+                    || c == null
+                    || c.state() != Carrier.IN_TASK) {
                 restart(w, tick, c, now);
                 continue;
             }
@@ -291,12 +296,20 @@ final class Sysmon implements Runnable {
             int stateBefore = w.stateAt;
             sample(w, c, now); // the end of this window, the start of the next
             if (isBlocked(cpuBefore, w.cpuAt, window, stateBefore, w.stateAt)
-                    && workWaits(p) && sched.retake(p, tick, stuck)) {
+                    && workWaits(p)
+                    && sched.retake(p, tick, stuck)) {
                 if (log.isDebugEnabled()) {
-                    log.debug("{}: P{} of {} stuck {} us: {} us of CPU in the last {} us, thread state {} then {}"
-                                    + " (0 R, 1 S/D, 2 unknown)", sched.name(), i, c.getName(), stuck / 1000,
-                            cpuBefore < 0 || w.cpuAt < 0 ? -1 : (w.cpuAt - cpuBefore) / 1000, window / 1000,
-                            stateBefore, w.stateAt);
+                    log.debug(
+                            "{}: P{} of {} stuck {} us: {} us of CPU in the last {} us, thread state {} then {}"
+                                    + " (0 R, 1 S/D, 2 unknown)",
+                            sched.name(),
+                            i,
+                            c.getName(),
+                            stuck / 1000,
+                            cpuBefore < 0 || w.cpuAt < 0 ? -1 : (w.cpuAt - cpuBefore) / 1000,
+                            window / 1000,
+                            stateBefore,
+                            w.stateAt);
                 }
                 restart(w, tick, null, now);
                 acted = true;

@@ -26,8 +26,14 @@ import java.util.function.Function;
  * @param source           where these settings came from, for messages that name a setting
  *                         and how to change it ({@link #maxThreadsSetting()})
  */
-public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, boolean scheddetail,
-                      DeadlockMode deadlock, long keepAliveNanos, Source source) {
+public record SysmonSettings(
+        long handoffNanos,
+        int maxThreads,
+        long schedtraceMillis,
+        boolean scheddetail,
+        DeadlockMode deadlock,
+        long keepAliveNanos,
+        Source source) {
 
     /**
      * Checks a resize by hand of scheduler {@code scheduler} to {@code n} Ps against the carrier
@@ -62,8 +68,13 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
     }
 
     /** Settings from the system properties ({@link Source#PROPERTIES}). */
-    public SysmonSettings(long handoffNanos, int maxThreads, long schedtraceMillis, boolean scheddetail,
-                          DeadlockMode deadlock, long keepAliveNanos) {
+    public SysmonSettings(
+            long handoffNanos,
+            int maxThreads,
+            long schedtraceMillis,
+            boolean scheddetail,
+            DeadlockMode deadlock,
+            long keepAliveNanos) {
         this(handoffNanos, maxThreads, schedtraceMillis, scheddetail, deadlock, keepAliveNanos, Source.PROPERTIES);
     }
 
@@ -84,13 +95,15 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     /** How to raise the carrier limit where it was set, for the end of a message. */
     public String raiseMaxThreads() {
-        return source == Source.BUILDER ? "Raise maxThreads(...) on the GoScheduler.builder()"
+        return source == Source.BUILDER
+                ? "Raise maxThreads(...) on the GoScheduler.builder()"
                 : "Raise -D" + MAX_THREADS_PROPERTY;
     }
 
     /** The deadlock mode as it was set: {@code deadlockMode FAIL} from a builder, {@code -Dweft.deadlock=fail}. */
     public String deadlockSetting() {
-        return source == Source.BUILDER ? "deadlockMode " + deadlock
+        return source == Source.BUILDER
+                ? "deadlockMode " + deadlock
                 : "-D" + DEADLOCK_PROPERTY + "=" + deadlock.name().toLowerCase(Locale.ROOT);
     }
 
@@ -157,8 +170,8 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     /** The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged, 30 s keep-alive. */
     public static SysmonSettings defaults() {
-        return new SysmonSettings(DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG,
-                DEFAULT_KEEP_ALIVE_NANOS);
+        return new SysmonSettings(
+                DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG, DEFAULT_KEEP_ALIVE_NANOS);
     }
 
     /**
@@ -186,9 +199,11 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         SysmonSettings d = defaults();
         return new SysmonSettings(
                 handoff == null ? d.handoffNanos : parseDuration(HANDOFF_PROPERTY, handoff),
-                maxThreads == null ? d.maxThreads
+                maxThreads == null
+                        ? d.maxThreads
                         : (int) parseLong(MAX_THREADS_PROPERTY, maxThreads, 1, Integer.MAX_VALUE, MAX_THREADS_RULE),
-                schedtrace == null ? 0
+                schedtrace == null
+                        ? 0
                         : parseLong(SCHEDTRACE_PROPERTY, schedtrace, 0, MAX_SCHEDTRACE_MILLIS, SCHEDTRACE_RULE),
                 scheddetail != null && parseBoolean(SCHEDDETAIL_PROPERTY, scheddetail),
                 deadlock == null ? d.deadlock : parseDeadlock(deadlock),
@@ -197,7 +212,10 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
 
     /** A Go duration from 100ms to 1h ({@code 30s}, {@code 500ms}); a bare number is milliseconds. */
     private static long parseKeepAlive(String value) {
-        long nanos = parseDuration(KEEP_ALIVE_PROPERTY, value, MIN_KEEP_ALIVE_NANOS,
+        long nanos = parseDuration(
+                KEEP_ALIVE_PROPERTY,
+                value,
+                MIN_KEEP_ALIVE_NANOS,
                 "a duration such as 30s or 500ms (a bare number is milliseconds), " + KEEP_ALIVE_RANGE);
         if (nanos == 0) {
             throw invalid(KEEP_ALIVE_PROPERTY, value, KEEP_ALIVE_RULE);
@@ -229,8 +247,12 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         if (threshold.isZero()) {
             return 0;
         }
-        return checkDuration(setting, threshold, HANDOFF_PROPERTY, MIN_HANDOFF_NANOS, "a duration " + HANDOFF_RANGE
-                + " (Duration.ZERO)");
+        return checkDuration(
+                setting,
+                threshold,
+                HANDOFF_PROPERTY,
+                MIN_HANDOFF_NANOS,
+                "a duration " + HANDOFF_RANGE + " (Duration.ZERO)");
     }
 
     /**
@@ -269,7 +291,8 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      */
     public static long checkSchedtrace(String setting, Duration period) {
         Objects.requireNonNull(period, setting);
-        if (period.isNegative() || period.compareTo(Duration.ofMillis(MAX_SCHEDTRACE_MILLIS)) > 0
+        if (period.isNegative()
+                || period.compareTo(Duration.ofMillis(MAX_SCHEDTRACE_MILLIS)) > 0
                 || period.getNano() % 1_000_000 != 0) {
             throw invalidArgument(setting, goDuration(period), SCHEDTRACE_PROPERTY, SCHEDTRACE_RULE);
         }
@@ -301,7 +324,8 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         return n / sizes[i] + units[i];
     }
 
-    private static IllegalArgumentException invalidArgument(String setting, String value, String property, String rule) {
+    private static IllegalArgumentException invalidArgument(
+            String setting, String value, String property, String rule) {
         return new IllegalArgumentException(setting + "(" + value + ") is not valid: " + property + " must be " + rule);
     }
 
@@ -310,7 +334,10 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
      * number is milliseconds; {@code 0} or {@code off} turns hand-offs off.
      */
     private static long parseDuration(String property, String value) {
-        return parseDuration(property, value, MIN_HANDOFF_NANOS,
+        return parseDuration(
+                property,
+                value,
+                MIN_HANDOFF_NANOS,
                 "a duration such as 20ms, 500us or 1s (a bare number is milliseconds), " + HANDOFF_RANGE);
     }
 
@@ -349,8 +376,7 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
         return parseLong(property, value.strip(), min, max, rule, value);
     }
 
-    private static long parseLong(String property, String digits, long min, long max, String rule,
-                                  String original) {
+    private static long parseLong(String property, String digits, long min, long max, String rule, String original) {
         if (digits.isEmpty()) {
             throw invalid(property, original, rule);
         }
@@ -389,7 +415,7 @@ public record SysmonSettings(long handoffNanos, int maxThreads, long schedtraceM
     }
 
     private static IllegalStateException invalid(String property, String value, String rule) {
-        return new IllegalStateException("-D" + property + "=" + value + " is not valid: " + property
-                + " must be " + rule);
+        return new IllegalStateException(
+                "-D" + property + "=" + value + " is not valid: " + property + " must be " + rule);
     }
 }

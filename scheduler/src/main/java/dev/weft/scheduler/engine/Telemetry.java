@@ -46,8 +46,8 @@ final class Telemetry implements SchedEvents {
             HandoffEvent.emit(name, p.id, blocked.getName(), reason, blockedNanos);
         }
         if (log.isDebugEnabled()) {
-            deferredLog.write(() -> log.debug("{}: {} handed off from blocked carrier {} ({})", name, p,
-                    blocked.getName(), reason));
+            deferredLog.write(() ->
+                    log.debug("{}: {} handed off from blocked carrier {} ({})", name, p, blocked.getName(), reason));
         }
     }
 

@@ -37,8 +37,7 @@ public final class ThreadStates {
     /** Long enough for any stat line's first three fields: pid, a 64-byte comm, state. */
     static final int BUFFER_BYTES = 128;
 
-    private ThreadStates() {
-    }
+    private ThreadStates() {}
 
     /**
      * The Linux TID of the calling thread, from {@code /proc/thread-self} (a link to

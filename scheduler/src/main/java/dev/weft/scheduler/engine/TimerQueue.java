@@ -72,6 +72,7 @@ public final class TimerQueue {
     private final AtomicInteger cancelled = new AtomicInteger();
     /** A cancel asked the timer thread to drop cancelled entries; cleared by the thread before it looks. */
     private final AtomicBoolean purgeWanted = new AtomicBoolean();
+
     private volatile long wakeAt = NEVER;
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -97,7 +98,7 @@ public final class TimerQueue {
         long deadline = delayNanos <= 0 ? now : now + Math.min(delayNanos, Long.MAX_VALUE / 4);
         Timer t = new Timer(task, deadline, this);
         pending.incrementAndGet();
-        for (;;) {
+        for (; ; ) {
             Timer head = inbox.get();
             t.next = head;
             if (inbox.compareAndSet(head, t)) {
@@ -273,8 +274,11 @@ public final class TimerQueue {
 
         /** What to run; null once cancelled (it references the parked thread: let it go at once). */
         private Runnable task;
+
         private final TimerQueue queue;
-        @SuppressWarnings("unused") private volatile int state;
+
+        @SuppressWarnings("unused")
+        private volatile int state;
         /** Next in the inbox: written by the pushing thread before its CAS, then by the timer thread. */
         Timer next;
 

@@ -33,8 +33,7 @@ import java.util.concurrent.Executor;
  * </ul>
  */
 public final class VirtualThreads {
-    private VirtualThreads() {
-    }
+    private VirtualThreads() {}
 
     /** {@code java.lang.VirtualThread.STARTED}, checked against the JDK at class init. */
     static final int STARTED;
@@ -81,10 +80,10 @@ public final class VirtualThreads {
             state = vtLookup.findVarHandle(vt, "state", int.class);
             termination = vtLookup.findVarHandle(vt, "termination", CountDownLatch.class);
             MethodType asThread = MethodType.methodType(void.class, Thread.class);
-            disablePreempt = vtLookup.findVirtual(vt, "disableSuspendAndPreempt",
-                    MethodType.methodType(void.class)).asType(asThread);
-            enablePreempt = vtLookup.findVirtual(vt, "enableSuspendAndPreempt",
-                    MethodType.methodType(void.class)).asType(asThread);
+            disablePreempt = vtLookup.findVirtual(vt, "disableSuspendAndPreempt", MethodType.methodType(void.class))
+                    .asType(asThread);
+            enablePreempt = vtLookup.findVirtual(vt, "enableSuspendAndPreempt", MethodType.methodType(void.class))
+                    .asType(asThread);
             started = staticInt(vt, "STARTED");
             terminated = staticInt(vt, "TERMINATED");
 
@@ -92,7 +91,8 @@ public final class VirtualThreads {
             // (No lambdas here: their bodies would need this class, which is still initializing.)
             Probe recorder = new Probe();
             Thread probe = ((Thread.Builder.OfVirtual) builder.newInstance(recorder))
-                    .name("weft-probe").unstarted(new Probe());
+                    .name("weft-probe")
+                    .unstarted(new Probe());
             probe.start();
             probe.join();
             Runnable[] seen = {recorder.seen};
@@ -104,8 +104,8 @@ public final class VirtualThreads {
                 }
             }
             if (threadField == null) {
-                throw new IllegalStateException("unexpected JDK: the virtual thread's task "
-                        + taskClass + " does not capture its thread");
+                throw new IllegalStateException(
+                        "unexpected JDK: the virtual thread's task " + taskClass + " does not capture its thread");
             }
             taskThread = MethodHandles.privateLookupIn(taskClass, lookup)
                     .findVarHandle(taskClass, threadField.getName(), threadField.getType());
@@ -115,9 +115,11 @@ public final class VirtualThreads {
         } catch (IllegalStateException e) {
             failure = e;
         } catch (ReflectiveOperationException | RuntimeException | Error e) {
-            failure = new IllegalStateException("weft cannot plug into this JDK's virtual threads ("
-                    + Runtime.version() + "): " + e + ". weft needs JDK 25 and "
-                    + opensFlag(VirtualThreads.class.getModule()), e);
+            failure = new IllegalStateException(
+                    "weft cannot plug into this JDK's virtual threads ("
+                            + Runtime.version() + "): " + e + ". weft needs JDK 25 and "
+                            + opensFlag(VirtualThreads.class.getModule()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = new IllegalStateException("interrupted while probing the JDK's virtual threads", e);
@@ -146,8 +148,7 @@ public final class VirtualThreads {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     private static int staticInt(Class<?> c, String name) throws ReflectiveOperationException {
@@ -177,7 +178,7 @@ public final class VirtualThreads {
         Module classPath = ClassLoader.getSystemClassLoader().getUnnamedModule();
         String onlyClassPath = Object.class.getModule().isOpen("java.lang", classPath)
                 ? "java.lang is open to ALL-UNNAMED only (the class path's form of the flag), but weft runs on "
-                + "the module path, as module " + weft.getName() + ". "
+                        + "the module path, as module " + weft.getName() + ". "
                 : "";
         return message + onlyClassPath + "Add it to the java command line (or JDK_JAVA_OPTIONS): weft runs on "
                 + "the module path, where a manifest's Add-Opens does not reach it.";
@@ -256,7 +257,9 @@ public final class VirtualThreads {
                 scopeField.setAccessible(true);
                 Object scope = scopeField.get(null);
                 isPinned = MethodHandles.lookup()
-                        .findStatic(Class.forName("jdk.internal.vm.Continuation"), "isPinned",
+                        .findStatic(
+                                Class.forName("jdk.internal.vm.Continuation"),
+                                "isPinned",
                                 MethodType.methodType(boolean.class, scopeClass))
                         .bindTo(scope);
             } catch (ReflectiveOperationException | RuntimeException e) {

@@ -12,8 +12,7 @@ import java.util.concurrent.ForkJoinPool;
  * its class {@code AgentHooks} is initialised (the JDK's {@code SharedSecrets} pattern).
  */
 public final class AgentSupport {
-    private AgentSupport() {
-    }
+    private AgentSupport() {}
 
     /** Implemented in the scheduler package. */
     public interface Hooks {

@@ -34,12 +34,10 @@ import java.util.function.IntSupplier;
  * </ul>
  */
 public final class Deadlocks {
-    private Deadlocks() {
-    }
+    private Deadlocks() {}
 
     /** A declared deadlock: the exception, and what the thread was parked on then. */
-    private record Declared(DeadlockException exception, Object blocker) {
-    }
+    private record Declared(DeadlockException exception, Object blocker) {}
 
     private static final ConcurrentHashMap<Thread, Declared> DECLARED = new ConcurrentHashMap<>();
     private static final AtomicInteger PENDING = new AtomicInteger();

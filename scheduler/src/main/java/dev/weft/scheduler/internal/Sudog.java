@@ -147,7 +147,7 @@ public class Sudog extends WeftBlocker {
     public final int gopark(long deadline, boolean interruptible) {
         boolean interrupted = false;
         try {
-            for (;;) {
+            for (; ; ) {
                 if (state == DONE) {
                     return DONE;
                 }

@@ -46,8 +46,7 @@ public final class TimerHeap<T extends TimerHeap.Node> {
         int heapIndex = -1;
 
         /** A node that is in no heap, with no deadline yet. */
-        protected Node() {
-        }
+        protected Node() {}
 
         /**
          * A node that is in no heap, due at {@code when}.

@@ -1,10 +1,10 @@
 package dev.weft.scheduler.engine;
 
-import dev.weft.scheduler.GoScheduler;
-import dev.weft.scheduler.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.TestAccess;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

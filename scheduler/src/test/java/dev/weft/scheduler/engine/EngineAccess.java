@@ -9,8 +9,7 @@ import javax.management.ObjectName;
  * package-private (the engine package is not exported).
  */
 public final class EngineAccess {
-    private EngineAccess() {
-    }
+    private EngineAccess() {}
 
     private static CarrierScheduler sched(Engine e) {
         return (CarrierScheduler) e;
@@ -54,7 +53,10 @@ public final class EngineAccess {
 
     /** The Linux TID of a carrier whose P was taken while it was blocked, if one is. */
     public static Optional<Integer> lostCarrierTid(Engine e) {
-        return sched(e).allm().stream().filter(c -> c.state() == Carrier.LOST).findFirst().map(c -> c.tid);
+        return sched(e).allm().stream()
+                .filter(c -> c.state() == Carrier.LOST)
+                .findFirst()
+                .map(c -> c.tid);
     }
 
     /** {@link Sysmon#isBlocked}. */

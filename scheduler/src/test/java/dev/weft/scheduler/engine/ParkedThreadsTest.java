@@ -1,13 +1,13 @@
 package dev.weft.scheduler.engine;
 
-import dev.weft.scheduler.GoScheduler;
-import dev.weft.scheduler.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.TestAccess;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.time.Duration;
@@ -89,147 +89,156 @@ class ParkedThreadsTest {
         List<Thread> foreign = new ArrayList<>();
         List<Thread> started = new ArrayList<>();
         List<ExecutorService> pools = new ArrayList<>();
-        try (GoScheduler s = GoScheduler.create(2); GoScheduler other = GoScheduler.create(1)) {
-          try {
-            Thread juc = s.virtualThreadBuilder().name("juc").start(() -> {
-                try {
-                    latch.await();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            });
-            Thread timed = s.virtualThreadBuilder().name("timed").start(() -> {
-                try {
-                    Thread.sleep(Duration.ofSeconds(60));
-                } catch (InterruptedException e) {
-                    // released by the test
-                }
-            });
-            Thread io = s.virtualThreadBuilder().name("io").start(() -> {
-                try {
-                    pipe.source().read(ByteBuffer.allocate(1));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            Thread weft = s.virtualThreadBuilder().name("weft").start(() -> {
-                while (!blocker.released) {
-                    LockSupport.park(blocker);
-                }
-            });
-            started.addAll(List.of(juc, timed, io, weft));
-            Thread busy = s.virtualThreadBuilder().name("busy").start(() -> {
-                for (;;) {
-                    synchronized (spinLock) {
-                        if (!spin[0]) {
-                            return;
+        try (GoScheduler s = GoScheduler.create(2);
+                GoScheduler other = GoScheduler.create(1)) {
+            try {
+                Thread juc = s.virtualThreadBuilder().name("juc").start(() -> {
+                    try {
+                        latch.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                Thread timed = s.virtualThreadBuilder().name("timed").start(() -> {
+                    try {
+                        Thread.sleep(Duration.ofSeconds(60));
+                    } catch (InterruptedException e) {
+                        // released by the test
+                    }
+                });
+                Thread io = s.virtualThreadBuilder().name("io").start(() -> {
+                    try {
+                        pipe.source().read(ByteBuffer.allocate(1));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Thread weft = s.virtualThreadBuilder().name("weft").start(() -> {
+                    while (!blocker.released) {
+                        LockSupport.park(blocker);
+                    }
+                });
+                started.addAll(List.of(juc, timed, io, weft));
+                Thread busy = s.virtualThreadBuilder().name("busy").start(() -> {
+                    for (; ; ) {
+                        synchronized (spinLock) {
+                            if (!spin[0]) {
+                                return;
+                            }
                         }
+                        Thread.onSpinWait();
                     }
-                    Thread.onSpinWait();
-                }
-            });
-            // a plain Thread.ofVirtual() inside a weft thread inherits the scheduler
-            Thread parent = s.go(() -> children.add(Thread.ofVirtual().name("child").start(() -> {
-                try {
-                    latch.await();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            })));
-            parent.join(Duration.ofSeconds(10));
-            Thread child = children.poll(10, TimeUnit.SECONDS);
+                });
+                // a plain Thread.ofVirtual() inside a weft thread inherits the scheduler
+                Thread parent =
+                        s.go(() -> children.add(Thread.ofVirtual().name("child").start(() -> {
+                            try {
+                                latch.await();
+                            } catch (InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                        })));
+                parent.join(Duration.ofSeconds(10));
+                Thread child = children.poll(10, TimeUnit.SECONDS);
 
-            ExecutorService pool = s.newVirtualThreadPerTaskExecutor();
-            pools.add(pool);
-            {
-                for (int i = 0; i < 3; i++) {
-                    pool.submit(() -> {
-                        pooled.add(Thread.currentThread());
-                        latch.await();
-                        return null;
-                    });
-                }
-                foreign.add(other.go(() -> {
-                    try {
-                        latch.await();
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
+                ExecutorService pool = s.newVirtualThreadPerTaskExecutor();
+                pools.add(pool);
+                {
+                    for (int i = 0; i < 3; i++) {
+                        pool.submit(() -> {
+                            pooled.add(Thread.currentThread());
+                            latch.await();
+                            return null;
+                        });
                     }
-                }));
-                foreign.add(Thread.ofVirtual().name("jdk-default").start(() -> {
-                    try {
-                        latch.await();
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
+                    foreign.add(other.go(() -> {
+                        try {
+                            latch.await();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }));
+                    foreign.add(Thread.ofVirtual().name("jdk-default").start(() -> {
+                        try {
+                            latch.await();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }));
+                    await("3 pooled threads started", () -> pooled.size() == 3);
+
+                    for (Thread t : List.of(juc, child, pooled.peek())) {
+                        awaitState(t, Thread.State.WAITING);
                     }
-                }));
-                await("3 pooled threads started", () -> pooled.size() == 3);
+                    awaitState(timed, Thread.State.TIMED_WAITING);
+                    awaitState(io, Thread.State.WAITING);
+                    awaitState(weft, Thread.State.WAITING);
+                    await("weft parked on its blocker", () -> LockSupport.getBlocker(weft) == blocker);
+                    for (Thread t : pooled) {
+                        awaitState(t, Thread.State.WAITING);
+                    }
+                    for (Thread t : foreign) {
+                        awaitState(t, Thread.State.WAITING);
+                    }
 
-                for (Thread t : List.of(juc, child, pooled.peek())) {
-                    awaitState(t, Thread.State.WAITING);
-                }
-                awaitState(timed, Thread.State.TIMED_WAITING);
-                awaitState(io, Thread.State.WAITING);
-                awaitState(weft, Thread.State.WAITING);
-                await("weft parked on its blocker", () -> LockSupport.getBlocker(weft) == blocker);
-                for (Thread t : pooled) {
-                    awaitState(t, Thread.State.WAITING);
-                }
-                for (Thread t : foreign) {
-                    awaitState(t, Thread.State.WAITING);
-                }
+                    Set<Thread> expected = new HashSet<>(List.of(juc, timed, io, weft, busy, child));
+                    expected.addAll(pooled);
+                    List<Thread> listed =
+                            ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk());
+                    assertEquals(expected.size(), listed.size(), "no duplicates: " + listed);
+                    assertEquals(expected, new HashSet<>(listed));
+                    assertEquals(
+                            Set.copyOf(foreign.subList(0, 1)),
+                            Set.copyOf(ParkedThreads.virtualThreadsOf(
+                                    TestAccess.engine(other).jdk())));
 
-                Set<Thread> expected = new HashSet<>(List.of(juc, timed, io, weft, busy, child));
-                expected.addAll(pooled);
-                List<Thread> listed = ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk());
-                assertEquals(expected.size(), listed.size(), "no duplicates: " + listed);
-                assertEquals(expected, new HashSet<>(listed));
-                assertEquals(Set.copyOf(foreign.subList(0, 1)),
-                        Set.copyOf(ParkedThreads.virtualThreadsOf(TestAccess.engine(other).jdk())));
+                    assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(juc));
+                    assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(child));
+                    assertEquals(ParkedThreads.Wait.TIMED, ParkedThreads.classify(timed));
+                    assertEquals(
+                            ParkedThreads.Wait.OTHER,
+                            ParkedThreads.classify(io),
+                            () -> "pipe reader: blocker " + LockSupport.getBlocker(io) + ", stack "
+                                    + List.of(io.getStackTrace()));
+                    assertEquals(ParkedThreads.Wait.WEFT, ParkedThreads.classify(weft));
+                    assertEquals(ParkedThreads.Wait.RUNNING, ParkedThreads.classify(busy));
+                    for (Thread t : pooled) {
+                        assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(t));
+                    }
 
-                assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(juc));
-                assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(child));
-                assertEquals(ParkedThreads.Wait.TIMED, ParkedThreads.classify(timed));
-                assertEquals(ParkedThreads.Wait.OTHER, ParkedThreads.classify(io),
-                        () -> "pipe reader: blocker " + LockSupport.getBlocker(io) + ", stack "
-                                + List.of(io.getStackTrace()));
-                assertEquals(ParkedThreads.Wait.WEFT, ParkedThreads.classify(weft));
-                assertEquals(ParkedThreads.Wait.RUNNING, ParkedThreads.classify(busy));
-                for (Thread t : pooled) {
-                    assertEquals(ParkedThreads.Wait.JUC, ParkedThreads.classify(t));
+                    // release everything so that the schedulers' close() returns
+                    latch.countDown();
+                    pool.close();
                 }
-
-                // release everything so that the schedulers' close() returns
+                timed.interrupt();
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                blocker.released = true;
+                LockSupport.unpark(weft);
+                synchronized (spinLock) {
+                    spin[0] = false;
+                }
+                for (Thread t : List.of(juc, timed, io, weft, busy, child, foreign.get(0), foreign.get(1))) {
+                    assertTrue(t.join(Duration.ofSeconds(10)), t + " did not end");
+                }
+                assertEquals(
+                        List.of(),
+                        ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk()));
+            } finally {
+                // whatever failed, release everything so that the schedulers' close() returns
                 latch.countDown();
-                pool.close();
+                for (Thread t : started) {
+                    t.interrupt();
+                }
+                blocker.released = true;
+                synchronized (spinLock) {
+                    spin[0] = false;
+                }
+                pipe.sink().close();
+                pipe.source().close();
+                for (ExecutorService pool : pools) {
+                    pool.close();
+                }
             }
-            timed.interrupt();
-            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            blocker.released = true;
-            LockSupport.unpark(weft);
-            synchronized (spinLock) {
-                spin[0] = false;
-            }
-            for (Thread t : List.of(juc, timed, io, weft, busy, child, foreign.get(0), foreign.get(1))) {
-                assertTrue(t.join(Duration.ofSeconds(10)), t + " did not end");
-            }
-            assertEquals(List.of(), ParkedThreads.virtualThreadsOf(TestAccess.engine(s).jdk()));
-          } finally {
-            // whatever failed, release everything so that the schedulers' close() returns
-            latch.countDown();
-            for (Thread t : started) {
-                t.interrupt();
-            }
-            blocker.released = true;
-            synchronized (spinLock) {
-                spin[0] = false;
-            }
-            pipe.sink().close();
-            pipe.source().close();
-            for (ExecutorService pool : pools) {
-                pool.close();
-            }
-          }
         }
     }
 
@@ -273,7 +282,8 @@ class ParkedThreadsTest {
         Set<Thread> exclude = Set.of(Thread.currentThread());
         // threads left over from other tests, not ours to judge
         Set<Thread> before = new HashSet<>(exclude);
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e :
+                Thread.getAllStackTraces().entrySet()) {
             before.add(e.getKey());
         }
         assertNull(ParkedThreads.outsideWaker(List.of(), before), "nothing but the excluded threads");
@@ -355,14 +365,14 @@ class ParkedThreadsTest {
     void aScheduledExecutorWithATaskQueuedCanWakeAndAnIdleOneCannot() throws Exception {
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         Thread[] worker = new Thread[1];
-        ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(
-                r -> worker[0] = Thread.ofPlatform().daemon(true).name("daemon-ses").unstarted(r));
+        ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r ->
+                worker[0] = Thread.ofPlatform().daemon(true).name("daemon-ses").unstarted(r));
         try {
-            ses.execute(() -> { }); // starts the worker
+            ses.execute(() -> {}); // starts the worker
             await("the worker started", () -> worker[0] != null);
             awaitState(worker[0], Thread.State.WAITING); // DelayedWorkQueue.take, empty
             assertNull(ParkedThreads.outsideWaker(List.of(), before), "an idle scheduled executor");
-            ScheduledFuture<?> task = ses.schedule(() -> { }, 60, TimeUnit.SECONDS);
+            ScheduledFuture<?> task = ses.schedule(() -> {}, 60, TimeUnit.SECONDS);
             awaitState(worker[0], Thread.State.TIMED_WAITING);
             String waker = ParkedThreads.outsideWaker(List.of(), before);
             assertTrue(waker != null && waker.contains("daemon-ses"), "a task is due in 60 s: " + waker);
@@ -396,8 +406,10 @@ class ParkedThreadsTest {
             // the JDK's own delay scheduler, which holds the sleeper's timer, is a waker too: left out here
             Set<Thread> platform = new HashSet<>(Thread.getAllStackTraces().keySet());
             String waker = ParkedThreads.outsideWaker(List.of(waiter, sleeper), platform);
-            assertTrue(waker != null && waker.contains("jdk-sleeper") && waker.contains("TIMED"), String.valueOf(waker));
-            assertNull(ParkedThreads.outsideWaker(List.of(waiter), platform), "parked on a latch: wakes nobody by itself");
+            assertTrue(
+                    waker != null && waker.contains("jdk-sleeper") && waker.contains("TIMED"), String.valueOf(waker));
+            assertNull(
+                    ParkedThreads.outsideWaker(List.of(waiter), platform), "parked on a latch: wakes nobody by itself");
         } finally {
             sleeper.interrupt();
             latch.countDown();
@@ -439,9 +451,11 @@ class ParkedThreadsTest {
             r.start(); // registers jdk.jfr.internal.ShutdownHook (once per JVM)
             r.stop();
         }
-        assertTrue(hookClasses().containsAll(ParkedThreads.ShutdownHooks.JDK_HOOKS_THAT_WAKE_NOBODY), hookClasses().toString());
+        assertTrue(
+                hookClasses().containsAll(ParkedThreads.ShutdownHooks.JDK_HOOKS_THAT_WAKE_NOBODY),
+                hookClasses().toString());
         assertEquals(before, ParkedThreads.ShutdownHooks.count(), hookClasses().toString());
-        Thread mine = new Thread(() -> { });
+        Thread mine = new Thread(() -> {});
         Runtime.getRuntime().addShutdownHook(mine);
         try {
             assertEquals(before + 1, ParkedThreads.ShutdownHooks.count());
@@ -453,7 +467,8 @@ class ParkedThreadsTest {
     /** The classes of the registered application shutdown hooks (read as ParkedThreads does). */
     private static Set<String> hookClasses() throws Exception {
         Class<?> owner = Class.forName("java.lang.ApplicationShutdownHooks");
-        java.lang.invoke.VarHandle hooks = java.lang.invoke.MethodHandles.privateLookupIn(owner, java.lang.invoke.MethodHandles.lookup())
+        java.lang.invoke.VarHandle hooks = java.lang.invoke.MethodHandles.privateLookupIn(
+                        owner, java.lang.invoke.MethodHandles.lookup())
                 .findStaticVarHandle(owner, "hooks", java.util.IdentityHashMap.class);
         Set<String> names = new HashSet<>();
         synchronized (owner) {
@@ -469,10 +484,12 @@ class ParkedThreadsTest {
     void jfrPeriodicTaskThreadNappingIsAnIdleTimedWait() throws Exception {
         try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
             r.start();
-            await("JFR's periodic-task thread naps", () -> Thread.getAllStackTraces().entrySet().stream()
-                    .anyMatch(e -> e.getKey().getName().equals("JFR Periodic Tasks")
-                            && e.getKey().getState() == Thread.State.TIMED_WAITING
-                            && ParkedThreads.idleTimedWait(e.getValue())));
+            await(
+                    "JFR's periodic-task thread naps",
+                    () -> Thread.getAllStackTraces().entrySet().stream()
+                            .anyMatch(e -> e.getKey().getName().equals("JFR Periodic Tasks")
+                                    && e.getKey().getState() == Thread.State.TIMED_WAITING
+                                    && ParkedThreads.idleTimedWait(e.getValue())));
             r.stop();
         }
     }
@@ -504,8 +521,12 @@ class ParkedThreadsTest {
         try {
             awaitState(virtualTasksCloser, Thread.State.TIMED_WAITING);
             awaitState(platformCloser, Thread.State.TIMED_WAITING);
-            assertTrue(ParkedThreads.idleTimedWait(virtualTasksCloser.getStackTrace()), List.of(virtualTasksCloser.getStackTrace()).toString());
-            assertTrue(ParkedThreads.idleTimedWait(platformCloser.getStackTrace()), List.of(platformCloser.getStackTrace()).toString());
+            assertTrue(
+                    ParkedThreads.idleTimedWait(virtualTasksCloser.getStackTrace()),
+                    List.of(virtualTasksCloser.getStackTrace()).toString());
+            assertTrue(
+                    ParkedThreads.idleTimedWait(platformCloser.getStackTrace()),
+                    List.of(platformCloser.getStackTrace()).toString());
             Thread sleeper = Thread.ofPlatform().start(() -> {
                 try {
                     release.await(1, TimeUnit.DAYS);
@@ -514,7 +535,8 @@ class ParkedThreadsTest {
                 }
             });
             awaitState(sleeper, Thread.State.TIMED_WAITING);
-            assertFalse(ParkedThreads.idleTimedWait(sleeper.getStackTrace()), "a timed wait of its own wakes to something");
+            assertFalse(
+                    ParkedThreads.idleTimedWait(sleeper.getStackTrace()), "a timed wait of its own wakes to something");
         } finally {
             release.countDown();
         }

@@ -9,12 +9,12 @@ import dev.weft.scheduler.TestAccess;
  * (and {@code create(N)} given the argument N), or the message each threw, then {@code done}.
  */
 public final class PropertiesMain {
-    private PropertiesMain() {
-    }
+    private PropertiesMain() {}
 
     public static void main(String[] args) {
         try (GoScheduler s = GoScheduler.create()) {
-            System.out.println("create: gomaxprocs=" + s.gomaxprocs() + " " + ((CarrierScheduler) TestAccess.engine(s)).settings);
+            System.out.println(
+                    "create: gomaxprocs=" + s.gomaxprocs() + " " + ((CarrierScheduler) TestAccess.engine(s)).settings);
         } catch (IllegalStateException e) {
             System.out.println("create threw: " + e.getMessage());
         }

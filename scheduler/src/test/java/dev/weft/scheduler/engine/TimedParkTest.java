@@ -1,13 +1,13 @@
 package dev.weft.scheduler.engine;
 
-import dev.weft.scheduler.GoScheduler;
-import dev.weft.scheduler.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.TestAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,7 +63,10 @@ class TimedParkTest {
             while (!t.join(Duration.ofMillis(10))) {
                 LockSupport.unpark(t);
             }
-            assertEquals(0, ((CarrierScheduler) TestAccess.engine(s)).timers().pending(), "the 60 s timer was not cancelled");
+            assertEquals(
+                    0,
+                    ((CarrierScheduler) TestAccess.engine(s)).timers().pending(),
+                    "the 60 s timer was not cancelled");
         }
     }
 
@@ -131,7 +134,8 @@ class TimedParkTest {
                 s.go(() -> {
                     try {
                         for (int k = 0; k < 3; k++) {
-                            Thread.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(1_000, 20_000_000)));
+                            Thread.sleep(
+                                    Duration.ofNanos(ThreadLocalRandom.current().nextLong(1_000, 20_000_000)));
                         }
                         woke.incrementAndGet();
                     } catch (InterruptedException e) {
@@ -153,8 +157,9 @@ class TimedParkTest {
         Thread timers = ((CarrierScheduler) TestAccess.engine(s)).timers().thread();
         s.close();
         assertTrue(timers.join(Duration.ofSeconds(10)), "the timer thread outlived its scheduler");
-        RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
-                () -> ((CarrierScheduler) TestAccess.engine(s)).timers().schedule(() -> { }, 1));
+        RejectedExecutionException e = assertThrows(
+                RejectedExecutionException.class,
+                () -> ((CarrierScheduler) TestAccess.engine(s)).timers().schedule(() -> {}, 1));
         assertTrue(e.getMessage().contains(s.name()), e.getMessage());
     }
 
@@ -174,7 +179,8 @@ class TimedParkTest {
             assertTrue(due.isDone());
             assertEquals(0, runs.get(), "the cancelled timer ran");
             assertEquals(0, q.pending());
-            assertSame(UnsupportedOperationException.class,
+            assertSame(
+                    UnsupportedOperationException.class,
                     assertThrows(UnsupportedOperationException.class, due::get).getClass());
         } finally {
             q.stop();
@@ -186,7 +192,7 @@ class TimedParkTest {
         TimerQueue q = new TimerQueue("test-purge");
         try {
             for (int i = 0; i < 10_000; i++) {
-                q.schedule(() -> { }, TimeUnit.HOURS.toNanos(1)).cancel(false);
+                q.schedule(() -> {}, TimeUnit.HOURS.toNanos(1)).cancel(false);
             }
             CountDownLatch fired = new CountDownLatch(1);
             q.schedule(fired::countDown, 1_000_000);

@@ -1,14 +1,13 @@
 package dev.weft.scheduler.engine;
 
-import dev.weft.scheduler.TestAccess;
-import dev.weft.scheduler.GoScheduler;
-import dev.weft.scheduler.Goroutines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.scheduler.GoScheduler;
+import dev.weft.scheduler.TestAccess;
 import dev.weft.scheduler.internal.TimerHeap;
 import dev.weft.scheduler.internal.WaitReason;
 import dev.weft.scheduler.internal.WeftBlocker;
@@ -43,7 +42,8 @@ class WaitReasonTest {
                 LockSupport.park(blocker);
             }
         });
-        ParkedThreadsTest.await(t + " parked on its blocker",
+        ParkedThreadsTest.await(
+                t + " parked on its blocker",
                 () -> t.getState() == Thread.State.WAITING && LockSupport.getBlocker(t) == blocker);
         return t;
     }
@@ -80,7 +80,9 @@ class WaitReasonTest {
             try {
                 assertEquals(ParkedThreads.Wait.OTHER, ParkedThreads.classify(t));
                 assertNull(WeftBlocker.waitReasonOf(t));
-                assertEquals("parked on NamedLikeWeft", TestAccess.describe(t, s.name()).waitsOn());
+                assertEquals(
+                        "parked on NamedLikeWeft",
+                        TestAccess.describe(t, s.name()).waitsOn());
             } finally {
                 release(release, t);
             }
@@ -91,13 +93,15 @@ class WaitReasonTest {
     void aTimerThreadWaitingForItsNextDeadlineIsIdleByItsBlocker() throws InterruptedException {
         TimerQueue q = new TimerQueue("wait-reason-test");
         try {
-            q.schedule(() -> { }, TimeUnit.HOURS.toNanos(1));
+            q.schedule(() -> {}, TimeUnit.HOURS.toNanos(1));
             Thread timers = q.thread();
-            ParkedThreadsTest.await("the timer thread parked until its deadline",
+            ParkedThreadsTest.await(
+                    "the timer thread parked until its deadline",
                     () -> timers.getState() == Thread.State.TIMED_WAITING);
             assertSame(TimerHeap.IDLE_BLOCKER, LockSupport.getBlocker(timers));
             assertSame(WaitReason.TIMER_GOROUTINE_IDLE, WeftBlocker.waitReasonOf(timers));
-            assertFalse(ParkedThreads.platformThreadCanWake(timers, Thread.State.TIMED_WAITING, timers.getStackTrace()));
+            assertFalse(
+                    ParkedThreads.platformThreadCanWake(timers, Thread.State.TIMED_WAITING, timers.getStackTrace()));
         } finally {
             q.stop();
         }
@@ -114,8 +118,8 @@ class WaitReasonTest {
             }
         });
         try {
-            ParkedThreadsTest.await("parked", () -> t.getState() == Thread.State.TIMED_WAITING
-                    && LockSupport.getBlocker(t) == foreign);
+            ParkedThreadsTest.await(
+                    "parked", () -> t.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(t) == foreign);
             assertTrue(ParkedThreads.platformThreadCanWake(t, Thread.State.TIMED_WAITING, t.getStackTrace()));
         } finally {
             release(release, t);
@@ -136,8 +140,10 @@ class WaitReasonTest {
         s.shutdown();
         Thread closer = Thread.ofPlatform().daemon().start(s::close);
         try {
-            ParkedThreadsTest.await("the closer waits for termination",
-                    () -> closer.getState() == Thread.State.WAITING && ParkedThreads.AWAITING_TERMINATION.contains(closer));
+            ParkedThreadsTest.await(
+                    "the closer waits for termination",
+                    () -> closer.getState() == Thread.State.WAITING
+                            && ParkedThreads.AWAITING_TERMINATION.contains(closer));
             assertFalse(ParkedThreads.platformThreadCanWake(closer, Thread.State.WAITING, closer.getStackTrace()));
             assertFalse(ParkedThreads.platformThreadCanWake(closer, Thread.State.RUNNABLE, closer.getStackTrace()));
             Thread sysmon = EngineAccess.sysmonThread(TestAccess.engine(s));

@@ -44,7 +44,9 @@ class TimerHeapTest {
                 assertFalse(h.remove(t), "removed twice");
             } else {
                 T first = h.poll();
-                T expected = in.stream().min(Comparator.comparingLong(o -> o.when() - Long.MAX_VALUE)).orElseThrow();
+                T expected = in.stream()
+                        .min(Comparator.comparingLong(o -> o.when() - Long.MAX_VALUE))
+                        .orElseThrow();
                 assertEquals(expected.when(), first.when());
                 assertTrue(in.remove(first));
                 assertFalse(first.inHeap());

@@ -19,8 +19,14 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * <p>r1: 1 if the carrier kept its P; r2: 1 if sysmon took it; r3: the final state.
  */
 @JCStressTest
-@Outcome(id = "1, 0, " + Carrier.FREE, expect = Expect.ACCEPTABLE, desc = "The task ended first: the carrier keeps its P.")
-@Outcome(id = "0, 1, " + Carrier.LOST, expect = Expect.ACCEPTABLE, desc = "sysmon took the P first: the carrier lets it go.")
+@Outcome(
+        id = "1, 0, " + Carrier.FREE,
+        expect = Expect.ACCEPTABLE,
+        desc = "The task ended first: the carrier keeps its P.")
+@Outcome(
+        id = "0, 1, " + Carrier.LOST,
+        expect = Expect.ACCEPTABLE,
+        desc = "sysmon took the P first: the carrier lets it go.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "Both or neither own the P.")
 @State
 public class CarrierTakeVsEndTaskTest {

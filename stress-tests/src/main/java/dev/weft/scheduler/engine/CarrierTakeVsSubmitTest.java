@@ -21,7 +21,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @JCStressTest
 @Outcome(id = "1, 0, " + Carrier.IN_TASK, expect = Expect.ACCEPTABLE, desc = "sysmon came during the put and failed.")
 @Outcome(id = "1, 1, " + Carrier.LOST, expect = Expect.ACCEPTABLE, desc = "sysmon took the P after the put.")
-@Outcome(id = "0, 1, " + Carrier.LOST, expect = Expect.ACCEPTABLE, desc = "sysmon took the P first: the task queues globally.")
+@Outcome(
+        id = "0, 1, " + Carrier.LOST,
+        expect = Expect.ACCEPTABLE,
+        desc = "sysmon took the P first: the task queues globally.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "The P changed hands during a local put, or nobody acted.")
 @State
 public class CarrierTakeVsSubmitTest {

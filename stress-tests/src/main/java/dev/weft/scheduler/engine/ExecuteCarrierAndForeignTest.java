@@ -27,7 +27,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task was lost (did not run within 10 s) or ran twice.")
 @State
 public class ExecuteCarrierAndForeignTest {
-    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-execute", 2, SysmonSettings.defaults(), null); // sysmon not started
+    static final CarrierScheduler SCHED =
+            new CarrierScheduler("jcstress-execute", 2, SysmonSettings.defaults(), null); // sysmon not started
 
     volatile boolean foreignSubmitting;
     final StressSupport.CountingTask a = new StressSupport.CountingTask(null);

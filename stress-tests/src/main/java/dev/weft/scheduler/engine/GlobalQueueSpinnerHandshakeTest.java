@@ -1,5 +1,7 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,8 +9,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
 
 /**
  * Invariant: no lost wake-up between a submitter to the global queue and the last spinning
@@ -28,7 +28,10 @@ import static dev.weft.scheduler.engine.StressSupport.MARKERS;
  * <p>r1: {@code nmspinning} as the submitter read it; r2: 1 if the spinner's re-check saw work.
  */
 @JCStressTest
-@Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "Submitter relied on the spinner; the spinner's re-check found the task.")
+@Outcome(
+        id = "1, 1",
+        expect = Expect.ACCEPTABLE,
+        desc = "Submitter relied on the spinner; the spinner's re-check found the task.")
 @Outcome(id = "0, 1", expect = Expect.ACCEPTABLE, desc = "Both saw each other.")
 @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "Spinner gone: the submitter wakes a carrier.")
 @Outcome(id = "1, 0", expect = Expect.FORBIDDEN, desc = "Lost wake-up: nobody wakes, nobody finds the task.")

@@ -27,7 +27,8 @@ import org.openjdk.jcstress.annotations.State;
 @Outcome(id = "STALE", expect = Expect.FORBIDDEN, desc = "Lost wake-up: a task never ran.")
 @State
 public class IdleCarrierParkVsExecuteTest {
-    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-idle", 1, SysmonSettings.defaults(), null); // sysmon not started
+    static final CarrierScheduler SCHED =
+            new CarrierScheduler("jcstress-idle", 1, SysmonSettings.defaults(), null); // sysmon not started
 
     @Actor
     public void submitter() {

@@ -26,9 +26,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task was stranded in the early queue, or ran twice.")
 @State
 public class JdkDefaultEarlyExecuteVsBindTest {
-    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-jdk-default", 2, SysmonSettings.defaults(), null); // sysmon not started
+    static final CarrierScheduler SCHED =
+            new CarrierScheduler("jcstress-jdk-default", 2, SysmonSettings.defaults(), null); // sysmon not started
 
-    final JdkScheduler face = new JdkScheduler(() -> { }); // the engine is bound by the actor below
+    final JdkScheduler face = new JdkScheduler(() -> {}); // the engine is bound by the actor below
     final StressSupport.CountingTask a = new StressSupport.CountingTask(null);
     final StressSupport.CountingTask b = new StressSupport.CountingTask(null);
 

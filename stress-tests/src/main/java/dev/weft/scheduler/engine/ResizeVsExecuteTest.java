@@ -28,7 +28,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task was lost (did not run within 10 s) or ran twice.")
 @State
 public class ResizeVsExecuteTest {
-    static final CarrierScheduler SCHED = new CarrierScheduler("jcstress-resize", 2, SysmonSettings.defaults(), null); // sysmon not started
+    static final CarrierScheduler SCHED =
+            new CarrierScheduler("jcstress-resize", 2, SysmonSettings.defaults(), null); // sysmon not started
 
     final StressSupport.CountingTask c = new StressSupport.CountingTask(null);
     final StressSupport.CountingTask a = new StressSupport.CountingTask(() -> SCHED.execute(c));

@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: the owner clearing its free ring slots as it gives its P up
@@ -25,13 +25,17 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * slot stays until the owner overwrites or clears it again).
  */
 @JCStressTest
-@Outcome(id = ".*, .*, 1, 1", expect = Expect.ACCEPTABLE, desc = "Each task once; only a task stolen after the clear is still held.")
+@Outcome(
+        id = ".*, .*, 1, 1",
+        expect = Expect.ACCEPTABLE,
+        desc = "Each task once; only a task stolen after the clear is still held.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task lost, duplicated or null, or a stale slot left by the clear.")
 @State
 public class RunQueueClearVsStealTest {
     final LocalRunQueue victim = new LocalRunQueue();
     /** Where the owner's pop sends a runnext whose time slice ran out (none here: no runnext). */
     final GlobalRunQueue global = new GlobalRunQueue();
+
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     final Runnable[] popped = new Runnable[4];
     Runnable stolen;

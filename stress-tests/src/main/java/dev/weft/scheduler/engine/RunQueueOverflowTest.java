@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: overflow to the global queue racing with a steal. The ring is full (256 tasks); the

@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: a P's local run queue under its owner's push/pop and one thief's steal: each task
@@ -33,6 +33,7 @@ public class RunQueueOwnerVsThiefTest {
     final LocalRunQueue victim = new LocalRunQueue();
     /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
     final GlobalRunQueue global = new GlobalRunQueue();
+
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     Runnable popped1, popped2, stolen;
 

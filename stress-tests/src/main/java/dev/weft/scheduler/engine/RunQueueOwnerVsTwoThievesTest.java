@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: a P's local run queue under its owner's push/pop and two thieves at once: each
@@ -28,13 +28,17 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * <p>r1, r2: how many each thief took; r3: 1 if tasks 1-10 were each seen exactly once.
  */
 @JCStressTest
-@Outcome(id = {"[45], [23], 1", "[23], [45], 1"}, expect = Expect.ACCEPTABLE, desc = "Each task once; each thief took half of what it saw.")
+@Outcome(
+        id = {"[45], [23], 1", "[23], [45], 1"},
+        expect = Expect.ACCEPTABLE,
+        desc = "Each task once; each thief took half of what it saw.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task lost or duplicated, or a steal not about half.")
 @State
 public class RunQueueOwnerVsTwoThievesTest {
     final LocalRunQueue victim = new LocalRunQueue();
     /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
     final GlobalRunQueue global = new GlobalRunQueue();
+
     final LocalRunQueue queue1 = new LocalRunQueue();
     final LocalRunQueue queue2 = new LocalRunQueue();
     Runnable popped1, popped2, stolen1, stolen2;

@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: no lost wake-up between a carrier that readies a task into its P's
@@ -27,7 +27,10 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  * <p>r1: {@code nmspinning} as the submitter read it; r2: 1 if the spinner's re-check saw work.
  */
 @JCStressTest
-@Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "Submitter relied on the spinner; the re-check found the task.")
+@Outcome(
+        id = "1, 1",
+        expect = Expect.ACCEPTABLE,
+        desc = "Submitter relied on the spinner; the re-check found the task.")
 @Outcome(id = "0, 1", expect = Expect.ACCEPTABLE, desc = "Both saw each other.")
 @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "Spinner gone: the submitter wakes a carrier.")
 @Outcome(id = "1, 0", expect = Expect.FORBIDDEN, desc = "Lost wake-up: nobody wakes, nobody finds the task.")

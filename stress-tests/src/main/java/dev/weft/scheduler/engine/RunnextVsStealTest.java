@@ -1,5 +1,8 @@
 package dev.weft.scheduler.engine;
 
+import static dev.weft.scheduler.engine.StressSupport.MARKERS;
+import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -7,9 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import static dev.weft.scheduler.engine.StressSupport.MARKERS;
-import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
 
 /**
  * Invariant: {@code runnext} against a steal: a task in {@code runnext} is taken exactly once.
@@ -31,14 +31,21 @@ import static dev.weft.scheduler.engine.StressSupport.NO_OVERFLOW;
  */
 @JCStressTest
 @Outcome(id = "2, 1, 1", expect = Expect.ACCEPTABLE, desc = "Owner ran its runnext; the thief took the kicked task.")
-@Outcome(id = "1, 2, 1", expect = Expect.ACCEPTABLE_INTERESTING, desc = "Thief took the new runnext; the owner popped the kicked task.")
-@Outcome(id = "2, 0, 1", expect = Expect.ACCEPTABLE_INTERESTING, desc = "Thief missed task 1 moving to the ring; it stayed with the owner.")
+@Outcome(
+        id = "1, 2, 1",
+        expect = Expect.ACCEPTABLE_INTERESTING,
+        desc = "Thief took the new runnext; the owner popped the kicked task.")
+@Outcome(
+        id = "2, 0, 1",
+        expect = Expect.ACCEPTABLE_INTERESTING,
+        desc = "Thief missed task 1 moving to the ring; it stayed with the owner.")
 @Outcome(expect = Expect.FORBIDDEN, desc = "A task lost or taken twice.")
 @State
 public class RunnextVsStealTest {
     final LocalRunQueue victim = new LocalRunQueue();
     /** Where the owner's pop sends a runnext whose time slice ran out (never in practice: 10 ms). */
     final GlobalRunQueue global = new GlobalRunQueue();
+
     final LocalRunQueue thiefQueue = new LocalRunQueue();
     Runnable popped, stolen;
 

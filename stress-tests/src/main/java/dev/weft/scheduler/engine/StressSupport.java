@@ -9,8 +9,7 @@ import java.util.function.BooleanSupplier;
  * Helpers shared by the scheduler stress tests (not tests themselves).
  */
 final class StressSupport {
-    private StressSupport() {
-    }
+    private StressSupport() {}
 
     /** How long an arbiter waits for a task before calling it lost. */
     static final long LOST_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -18,8 +17,7 @@ final class StressSupport {
     /** A run-queue entry that does nothing: run queues only move them around. */
     record Marker(int id) implements Runnable {
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** Shared markers: id i at index i (ids from 1; 0 means "none" in results). */

@@ -23,11 +23,13 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @JCStressTest
 @Outcome(id = "1, 0, 1", expect = Expect.ACCEPTABLE, desc = "The timer fired first; the cancel came too late.")
 @Outcome(id = "0, 1, 1", expect = Expect.ACCEPTABLE, desc = "The cancel came first; the timer never runs.")
-@Outcome(expect = Expect.FORBIDDEN, desc = "Both won, or neither, or the fire lost its task: a timer ran after its cancel, or was lost.")
+@Outcome(
+        expect = Expect.FORBIDDEN,
+        desc = "Both won, or neither, or the fire lost its task: a timer ran after its cancel, or was lost.")
 @State
 public class TimerCancelVsFireTest {
     static final TimerQueue QUEUE = new TimerQueue("jcstress-timers"); // never started: no thread
-    static final Runnable TASK = () -> { };
+    static final Runnable TASK = () -> {};
     final TimerQueue.Timer timer = new TimerQueue.Timer(TASK, 0, QUEUE);
 
     @Actor

@@ -26,12 +26,18 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @JCStressTest
 @Outcome(id = "1, 0", expect = Expect.ACCEPTABLE, desc = "The round counted the cancel.")
 @Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "The round counted it; a request came after it began anyway.")
-@Outcome(id = "0, 1", expect = Expect.ACCEPTABLE, desc = "The round missed it; a request stands: the thread looks again.")
-@Outcome(id = "0, 0", expect = Expect.FORBIDDEN, desc = "The cancelled entry was neither counted nor requested: a lost purge.")
+@Outcome(
+        id = "0, 1",
+        expect = Expect.ACCEPTABLE,
+        desc = "The round missed it; a request stands: the thread looks again.")
+@Outcome(
+        id = "0, 0",
+        expect = Expect.FORBIDDEN,
+        desc = "The cancelled entry was neither counted nor requested: a lost purge.")
 @State
 public class TimerPurgeRequestTest {
     final TimerQueue queue = new TimerQueue("jcstress-purge"); // never started: no thread to unpark
-    final TimerQueue.Timer timer = new TimerQueue.Timer(() -> { }, 0, queue);
+    final TimerQueue.Timer timer = new TimerQueue.Timer(() -> {}, 0, queue);
 
     public TimerPurgeRequestTest() {
         queue.presetForTest(TimerQueue.PURGE_MIN, true);

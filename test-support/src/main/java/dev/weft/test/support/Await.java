@@ -11,8 +11,7 @@ import java.util.function.BooleanSupplier;
  * time: polls every millisecond up to a timeout, which fails the test naming what was awaited.
  */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     /** The timeout of {@link #awaitTrue(BooleanSupplier, String)}: 60 s, a bound for a loaded machine, not an expectation. */
     public static final Duration TIMEOUT = Duration.ofSeconds(60);

@@ -33,8 +33,7 @@ public final class ChildJvm {
     /** The longest a child of {@link #run} or {@link #start} may run: 60 s. */
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** What a child printed and how it exited. */
     public record Result(int exitCode, String output) {
@@ -69,8 +68,12 @@ public final class ChildJvm {
 
     /** As {@link #run} but with exactly {@code flags}: without weft's {@code --add-opens}. */
     public static String runWithout(List<String> flags, Class<?> main, String... args) throws Exception {
-        return exec(command(System.getProperty("java.class.path"), flags, main.getName(), args), Map.of(), false,
-                TIMEOUT).ok();
+        return exec(
+                        command(System.getProperty("java.class.path"), flags, main.getName(), args),
+                        Map.of(),
+                        false,
+                        TIMEOUT)
+                .ok();
     }
 
     /**
@@ -82,13 +85,16 @@ public final class ChildJvm {
         all.addAll(flags);
         List<String> cmd = command(System.getProperty("java.class.path"), all, main.getName(), args);
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).name("child-jvm-" + main.getSimpleName()).start(() -> {
-            try {
-                result.complete(exec(cmd, Map.of(), false, timeout).ok());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
+        Thread.ofPlatform()
+                .daemon(true)
+                .name("child-jvm-" + main.getSimpleName())
+                .start(() -> {
+                    try {
+                        result.complete(exec(cmd, Map.of(), false, timeout).ok());
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
         return result;
     }
 
@@ -109,7 +115,9 @@ public final class ChildJvm {
 
     /** The java launcher of this JVM (JDK 25). */
     public static String java() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
@@ -161,20 +169,23 @@ public final class ChildJvm {
         }
         Process p = pb.start();
         p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return (stderrOnly ? p.getErrorStream() : p.getInputStream()).readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).name("child-jvm-output").start(r));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return (stderrOnly ? p.getErrorStream() : p.getInputStream()).readAllBytes();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().daemon(true).name("child-jvm-output").start(r));
         boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!exited) {
             p.destroyForcibly();
         }
         String output = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        assertTrue(exited, "child JVM did not exit within " + timeout + ", killed: " + String.join(" ", cmd) + "\n"
-                + output);
+        assertTrue(
+                exited,
+                "child JVM did not exit within " + timeout + ", killed: " + String.join(" ", cmd) + "\n" + output);
         return new Result(p.exitValue(), output);
     }
 }

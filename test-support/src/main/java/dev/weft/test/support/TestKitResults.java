@@ -9,8 +9,7 @@ import org.junit.platform.testkit.engine.Event;
 
 /** Reading the results of tests run with JUnit's {@code EngineTestKit} (tests of test extensions). */
 public final class TestKitResults {
-    private TestKitResults() {
-    }
+    private TestKitResults() {}
 
     /**
      * What test method {@code method} failed with; fails the calling test unless it failed exactly once.
@@ -19,8 +18,15 @@ public final class TestKitResults {
      */
     public static Throwable failure(EngineExecutionResults r, String method) {
         List<Event> failed = r.testEvents().failed().stream()
-                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).toList();
-        assertEquals(1, failed.size(), method + " did not fail once: " + r.testEvents().failed().list());
-        return failed.getFirst().getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "("))
+                .toList();
+        assertEquals(
+                1,
+                failed.size(),
+                method + " did not fail once: " + r.testEvents().failed().list());
+        return failed.getFirst()
+                .getRequiredPayload(TestExecutionResult.class)
+                .getThrowable()
+                .orElseThrow();
     }
 }
