@@ -137,6 +137,69 @@ class BlockingHandoffTest {
         }
     }
 
+    /**
+     * A P that a resize removed while its task ran must die when the task hands it off for
+     * blocking, not go idle: before, two such hand-offs left {@code idleprocs=2} at
+     * {@code gomaxprocs=1} (Processor's "DEAD at or above gomaxprocs" broken; sysmon and the
+     * deadlock watch read "every P idle" while one ran). Any two of three Ps include a removed
+     * one, whichever P each spinner got.
+     */
+    @Test
+    @Timeout(60)
+    void aPRemovedByAResizeDiesAtABlockingHandOffInsteadOfGoingIdle() throws Exception {
+        try (GoScheduler s = GoScheduler.builder()
+                .gomaxprocs(3)
+                .handoffThreshold(java.time.Duration.ZERO) // only blocking() hands Ps off
+                .build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch running = new CountDownLatch(3);
+            java.util.concurrent.atomic.AtomicBoolean resized = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicInteger inBlocking = new AtomicInteger();
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                boolean blocks = i > 0;
+                threads.add(s.go(() -> {
+                    running.countDown();
+                    try {
+                        while (!resized.get()) { // spinning holds this P: no schedule point
+                            Thread.onSpinWait();
+                        }
+                        if (blocks) {
+                            GoScheduler.blocking(() -> {
+                                inBlocking.incrementAndGet();
+                                while (!stop.get()) {
+                                    Thread.onSpinWait();
+                                }
+                                return null;
+                            });
+                        } else {
+                            while (!stop.get()) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+            }
+            try {
+                assertTrue(running.await(10, TimeUnit.SECONDS));
+                awaitTrue(() -> s.stats().idleProcs() == 0, "the three goroutines each hold a P: " + s.stats());
+                s.gomaxprocs(1);
+                resized.set(true);
+                awaitTrue(() -> inBlocking.get() == 2, "both blockers inside blocking()");
+                SchedulerStats st = s.stats();
+                assertTrue(st.idleProcs() <= st.gomaxprocs(), "only live Ps may be idle (npidle <= gomaxprocs): " + st);
+            } finally {
+                resized.set(true); // so that close() can't hang when an assertion fails
+                stop.set(true);
+            }
+            for (Thread t : threads) {
+                assertTrue(t.join(java.time.Duration.ofSeconds(10)), t + " ended");
+            }
+        }
+    }
+
     @Test
     void blockingANullBodyIsAnError() {
         NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(

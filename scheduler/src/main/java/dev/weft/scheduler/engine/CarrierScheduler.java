@@ -163,12 +163,12 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         this.timers = new TimerQueue(name);
         this.jdk = face != null ? face : new JdkScheduler(this);
         synchronized (lock) { // not yet shared: any thread may build a scheduler
+            gomaxprocs = procs; // first: pidleput checks each P against it
             for (int i = 0; i < procs; i++) {
                 allp[i] = new Processor(i);
                 pidleput(allp[i]);
             }
             stealOrder = new StealOrder(procs);
-            gomaxprocs = procs;
         }
         // `this` escapes only into objects that do nothing until start()
         this.telemetry =
@@ -814,10 +814,17 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         Carrier m = null;
         boolean wake = false;
         boolean took;
+        boolean killed = false;
         synchronized (lock) {
             assert mayTakeLock();
             took = c.takeP();
-            if (took) {
+            if (took && p.id >= gomaxprocs) {
+                killed = true;
+                // a resize removed it while the task ran: it dies, as in findRunnable and retake
+                // (its queue moves to the global one); it must not go idle or to another carrier
+                killp(p);
+                wake = !runq.isEmpty();
+            } else if (took) {
                 if (!p.runq.isEmpty() || !runq.isEmpty()) {
                     m = carrierFor(p, false);
                 }
@@ -830,7 +837,7 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
             } // else sysmon handed it on already
             c.p = null;
         }
-        if (took) {
+        if (took && !killed) {
             events.handedOff(p, c, "blocking", 0); // counted before the new carrier can run anything
         }
         if (m != null) {
@@ -897,6 +904,10 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         assert Thread.holdsLock(lock);
         if (p.status == Processor.IDLE) {
             throw new IllegalStateException(p + " is idle already");
+        }
+        if (p.id >= gomaxprocs) { // the idle list holds live Ps only: npidle <= gomaxprocs
+            throw new IllegalStateException(
+                    p + " was removed by a resize to gomaxprocs " + gomaxprocs + ": it must die (killp), not go idle");
         }
         p.runq.clearFreeSlots();
         p.status = Processor.IDLE;
