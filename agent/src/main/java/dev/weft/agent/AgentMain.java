@@ -71,7 +71,7 @@ public final class AgentMain {
                 base,
                 Set.of(),
                 Map.of("jdk.internal.misc", Set.of(agent)),
-                Map.of("java.lang", Set.of(agent)),
+                Map.of("java.lang", Set.of(agent), "java.util.concurrent", Set.of(agent)),
                 Set.of(),
                 Map.of());
         exposeSchedulerModule(inst, agent); // before the first use of AgentSupport
@@ -105,6 +105,7 @@ public final class AgentMain {
                             : "java.lang.VirtualThread was not patched (no class bytes reached the agent)");
         }
         started = true;
+        patchQueuedWork(inst);
         if (initialised) {
             System.err.println(
                     "weft-agent: attached after virtual threads were first used (java.lang.VirtualThread"
@@ -114,6 +115,32 @@ public final class AgentMain {
             return;
         }
         AgentSupport.checkInstalled(pool);
+    }
+
+    /**
+     * Makes the JDK's hand-off queues see weft's run queues ({@link QueuedWorkPatch}). A speed
+     * change only: if it can't be made, one warning, and weft runs without it.
+     */
+    private static void patchQueuedWork(Instrumentation inst) {
+        QueuedWorkPatch patch = new QueuedWorkPatch();
+        try {
+            QueuedWorkPatch.installProbe(AgentSupport.knownQueuedWork());
+            inst.addTransformer(patch, true);
+            Class<?> fjwt = Class.forName(QueuedWorkPatch.TARGET.replace('/', '.'), false, null);
+            if (inst.isModifiableClass(fjwt)) {
+                inst.retransformClasses(fjwt);
+            }
+        } catch (ReflectiveOperationException | UnmodifiableClassException | RuntimeException | LinkageError e) {
+            patch.failure = e.toString();
+        }
+        if (patch.applied == 0) {
+            inst.removeTransformer(patch);
+            System.err.println("weft-agent: warning: "
+                    + (patch.failure != null
+                            ? patch.failure
+                            : "java.util.concurrent.ForkJoinWorkerThread was not patched (no class bytes reached the agent)")
+                    + "; weft runs without that change");
+        }
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.weft.scheduler;
 
 import dev.weft.scheduler.engine.JdkScheduler;
+import dev.weft.scheduler.engine.QueuedWork;
 import dev.weft.scheduler.engine.VirtualThreads;
 import dev.weft.scheduler.internal.AgentSupport;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.BooleanSupplier;
 
 /** The scheduler's side of {@link AgentSupport}: registered when this class is initialised. */
 final class AgentHooks implements AgentSupport.Hooks {
@@ -26,6 +28,11 @@ final class AgentHooks implements AgentSupport.Hooks {
             throw new IllegalStateException("the JDK's default virtual-thread scheduler is " + actual
                     + ", not weft's: java.lang.VirtualThread was initialised before the agent patched it");
         }
+    }
+
+    @Override
+    public BooleanSupplier knownQueuedWork() {
+        return QueuedWork::onCurrentCarrier;
     }
 
     @Override

@@ -61,6 +61,9 @@ final class Carrier extends Thread {
 
         /** The carrier's last act. */
         void carrierExited(Carrier c);
+
+        /** Whether the global run queue holds a task (a racy snapshot). */
+        boolean hasGlobalWork();
     }
 
     private static final VarHandle STATE;
@@ -126,6 +129,17 @@ final class Carrier extends Thread {
         } finally {
             sched.carrierExited(this);
         }
+    }
+
+    /**
+     * Whether this carrier's P has work queued: its local run queue ({@code runnext} included)
+     * or the global one. Called from the virtual thread mounted on this carrier (the same OS
+     * thread that writes {@link #p}), or racily from elsewhere: a heuristic for
+     * {@link QueuedWork}, never a decision of the scheduler's.
+     */
+    boolean hasQueuedWork() {
+        Processor pp = p;
+        return pp != null && (!pp.runq.isEmpty() || sched.hasGlobalWork());
     }
 
     /**

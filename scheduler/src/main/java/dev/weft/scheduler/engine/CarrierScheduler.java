@@ -1217,6 +1217,11 @@ final class CarrierScheduler implements Engine, Executor, Carrier.Sched, Sysmon.
         finishTermination();
     }
 
+    @Override
+    public boolean hasGlobalWork() {
+        return !runq.isEmpty();
+    }
+
     /**
      * sysmon's last act, after termination: the MXBean is unregistered here when the scheduler
      * ended on a carrier or a virtual thread (see {@link #tryTerminate}).

@@ -1,6 +1,7 @@
 package dev.weft.scheduler.internal;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.BooleanSupplier;
 
 /**
  * What weft's agent ({@code weft-agent.jar}) needs from the scheduler: the {@link ForkJoinPool}
@@ -24,6 +25,9 @@ public final class AgentSupport {
 
         /** See {@link AgentSupport#checkInstalled(ForkJoinPool)}. */
         void checkInstalled(ForkJoinPool pool);
+
+        /** See {@link AgentSupport#knownQueuedWork()}. */
+        BooleanSupplier knownQueuedWork();
     }
 
     private static volatile Hooks hooks;
@@ -86,5 +90,19 @@ public final class AgentSupport {
      */
     public static void checkInstalled(ForkJoinPool pool) {
         hooks().checkInstalled(pool);
+    }
+
+    /**
+     * What the agent's patch of {@code ForkJoinWorkerThread.hasKnownQueuedWork()} asks first:
+     * true when the calling virtual thread runs on a weft carrier whose P has other work queued
+     * (its {@code runnext}, its local run queue or the global one), so that the JDK's hand-off
+     * queues ({@code SynchronousQueue}, {@code LinkedTransferQueue}, {@code Exchanger}) park at
+     * once instead of spinning while the partner they just woke waits for this carrier. False on
+     * any other thread. Never blocks; safe from any thread.
+     *
+     * @return the probe; never null
+     */
+    public static BooleanSupplier knownQueuedWork() {
+        return hooks().knownQueuedWork();
     }
 }
