@@ -57,6 +57,33 @@ class AgentBehaviourIT {
         }
     }
 
+    /**
+     * The JDK's hand-off queues decide to spin or park by {@code ForkJoinWorkerThread
+     * .hasKnownQueuedWork()}: through the agent it sees weft's runnext as the JDK's scheduler's
+     * answer sees its own work queue (before the patch: false on weft, and every
+     * {@code SynchronousQueue} wait spun 128 pauses while its partner waited behind it).
+     */
+    @Test
+    void theJdksHandOffQueuesSeeWeftsRunQueueAsTheirOwnSchedulers() throws Exception {
+        List<String> opens = List.of("--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED");
+        List<String> weft = new java.util.ArrayList<>(opens);
+        weft.add("-Dgomaxprocs=1");
+        AgentJvm.Result onWeft = AgentJvm.withAgent(QueuedWorkProgram.class, weft, "20000");
+        assertEquals("withRunnext=true alone=false pingpong=20000", lineStarting(onWeft.ok(), "withRunnext="));
+        assertFalse(onWeft.output().contains("weft-agent: warning"), onWeft.output());
+        List<String> jdk = new java.util.ArrayList<>(opens);
+        jdk.add("-Djdk.virtualThreadScheduler.parallelism=1");
+        AgentJvm.Result onJdk = AgentJvm.withoutAgent(QueuedWorkProgram.class, jdk, "20000");
+        assertEquals("withRunnext=true alone=false pingpong=20000", lineStarting(onJdk.ok(), "withRunnext="));
+    }
+
+    private static String lineStarting(String out, String prefix) {
+        return out.lines()
+                .filter(l -> l.startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in:\n" + out));
+    }
+
     @ParameterizedTest(name = "gomaxprocs={0}")
     @ValueSource(ints = {1, 2})
     void sleepParkNanosAndTimedWaitKeepTheirTiming(int procs) throws Exception {
