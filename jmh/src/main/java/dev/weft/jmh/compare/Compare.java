@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  */
 public final class Compare {
-    /** How long the comparison runs: short (under 5 minutes on 2 cores) or full. */
+    /** How long the comparison runs: short (about 9 minutes on 2 idle cores) or full (about 2 hours). */
     enum Mode {
         SHORT,
         FULL
