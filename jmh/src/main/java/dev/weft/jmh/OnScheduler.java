@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The parameters every scheduler comparison shares: {@code scheduler} (weft or jdk) and
+ * The parameters every scheduler comparison shares: {@code scheduler} (weft or jdk; or agent,
+ * given explicitly as {@code -p scheduler=agent}, under weft's agent: see {@link Schedulers}) and
  * {@code gomaxprocs}, and the {@link Schedulers} they make for one trial. Benchmarks extend it,
  * start their virtual threads with {@link #builder()} and run a workload's main goroutine with
  * {@link #onMain}. The JMH settings here (average time in ns, 2 forks with {@code --add-opens},
@@ -33,7 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 2,
         jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public abstract class OnScheduler {
-    /** The scheduler: weft (a GoScheduler) or jdk (the JDK's default one). */
+    /**
+     * The scheduler: weft (a GoScheduler) or jdk (the JDK's default one); also agent (plain
+     * {@code Thread.ofVirtual()} on weft through {@code -javaagent:weft-agent.jar}), not in the
+     * default list so that a plain {@code java -jar benchmarks.jar} run stays without the agent:
+     * {@code jmh/compare} passes it, with the agent's JVM flags.
+     */
     @Param({"weft", "jdk"})
     public String scheduler;
 

@@ -171,6 +171,47 @@ class WorkloadsTest {
         return Stream.of("weft1", "weft2", "jdk");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("schedulers")
+    void jdkClassesWorkloads(String scheduler) throws Exception {
+        Thread.Builder.OfVirtual go = builder(scheduler);
+        assertEquals(4L * 2000, run(scheduler, () -> JdkWorkloads.lockCounter(go, 4, 2000)));
+        assertEquals(3L * 49, run(scheduler, () -> JdkWorkloads.completableFutures(go, 3, 50)));
+        assertEquals(1000L * 999 / 2, run(scheduler, () -> JdkWorkloads.exchanger(go, 1000)));
+        assertEquals(4000L * 3999 / 2, run(scheduler, () -> JdkWorkloads.linkedBlockingQueue(go, 4000, 1, 1, 16)));
+        assertEquals(4000L * 3999 / 2, run(scheduler, () -> JdkWorkloads.linkedBlockingQueue(go, 4000, 4, 4, 16)));
+        assertEquals(4000L * 3999 / 2, run(scheduler, () -> JdkWorkloads.linkedBlockingQueue(go, 4000, 4, 4, 1)));
+    }
+
+    /** Without weft's agent (this JVM has none), scheduler=agent refuses, naming the missing flag. */
+    @Test
+    void theAgentSchedulerRefusesToRunWithoutTheAgent() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Schedulers("agent", 2));
+        assertEquals(
+                "scheduler=agent needs weft's agent: the JDK default scheduler is java.util.concurrent.ForkJoinPool, "
+                        + "not dev.weft.scheduler.engine.JdkScheduler; run the JVM with "
+                        + "-javaagent:agent/target/weft-agent.jar -Dgomaxprocs=2 (jmh/compare adds them)",
+                e.getMessage());
+    }
+
+    /** weft's scheduler with another gomaxprocs than the benchmark's is refused too. */
+    @Test
+    void theAgentSchedulerRefusesAnotherGomaxprocs() {
+        Schedulers.checkAgent(Schedulers.AGENT_SCHEDULER, 2, 2);
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> Schedulers.checkAgent(Schedulers.AGENT_SCHEDULER, 2, 1));
+        assertEquals(
+                "scheduler=agent: weft's global scheduler has gomaxprocs=2, the benchmark wants 1; run the JVM "
+                        + "with -Dgomaxprocs=1",
+                e.getMessage());
+    }
+
+    @Test
+    void anUnknownSchedulerIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Schedulers("loom", 1));
+        assertEquals("scheduler must be weft, jdk or agent, got loom", e.getMessage());
+    }
+
     @Test
     void aFailingWorkloadFailsTheRun() {
         IllegalStateException e = assertThrows(

@@ -23,18 +23,20 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The side-by-side comparison behind {@code jmh/compare}: runs every {@link Workload} on weft,
- * the JDK default scheduler and jox (JMH, in this process's JDK, one fork per benchmark), reads
- * the Go figures the script measured, prints the table, and writes it as Markdown with a bar
- * chart per gomaxprocs under {@code docs/}.
+ * the JDK default scheduler and jox, and the drop-in columns (the JDK's queues and jox, unchanged,
+ * on weft through its agent: {@link #agentJvmArgs}) (JMH, in this process's JDK, one fork per
+ * benchmark), reads the Go figures the script measured, prints the table, and writes it as
+ * Markdown with a bar chart per gomaxprocs under {@code docs/}.
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.weft.jmh.compare.Compare [--mode short|full]
  *     [--gomaxprocs 1,2] [--go go.txt] [--only REGEX] [--docs docs] [--raw DIR] [--command TEXT]
+ *     [--agent agent/target/weft-agent.jar]
  * java -cp jmh/target/benchmarks.jar dev.weft.jmh.compare.Compare --go-workloads
  * </pre>
  */
 public final class Compare {
-    /** How long the comparison runs: short (under 5 minutes on 2 cores) or full. */
+    /** How long the comparison runs: short (about 9 minutes on 2 idle cores) or full (about 2 hours). */
     enum Mode {
         SHORT,
         FULL
@@ -42,6 +44,38 @@ public final class Compare {
 
     /** The one capacity of the buffered rows in the short mode (all of 1, 16 and 128 in the full one). */
     static final String SHORT_CAPACITY = "16";
+
+    /** Where {@code --agent} looks by default, relative to the repository's root (where jmh/compare runs). */
+    static final Path DEFAULT_AGENT = Path.of("agent", "target", "weft-agent.jar");
+
+    /** How to build {@link #DEFAULT_AGENT}. */
+    static final String BUILD_AGENT = "./weft mvn -B -q -pl agent -am package -DskipTests -Dweft.underAgent.skip=true";
+
+    /**
+     * The JVM flags weft recommends beside {@code -javaagent:weft-agent.jar}: any Java agent makes
+     * the JVM post JVMTI virtual-thread mount/unmount events, about 100-200 ns per park/unpark
+     * (SynchronousQueue ping-pong on the JDK's own scheduler: 600-680 ns per round trip plain,
+     * 1040-1060 with a no-op agent); {@code -XX:-DoJVMTIVirtualThreadTransitions} (experimental,
+     * JDK 25) turns them off. Debuggers and profilers that follow virtual threads through JVMTI
+     * lose those events.
+     */
+    static final List<String> AGENT_RECOMMENDED_FLAGS =
+            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions");
+
+    /**
+     * The JVM arguments of a drop-in column's forks, the one place they are made: weft's agent
+     * {@code agent} (weft's global scheduler becomes the JDK's default one), {@code -Dgomaxprocs}
+     * and {@link #AGENT_RECOMMENDED_FLAGS}, plus the {@code --add-opens} of {@code OnScheduler}'s
+     * {@code @Fork}, which JMH drops when the options append JVM arguments of their own.
+     */
+    static List<String> agentJvmArgs(Path agent, int gomaxprocs) {
+        List<String> args = new ArrayList<>();
+        args.add("-javaagent:" + agent.toAbsolutePath());
+        args.add("-Dgomaxprocs=" + gomaxprocs);
+        args.addAll(AGENT_RECOMMENDED_FLAGS);
+        args.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+        return args;
+    }
 
     record Options(
             Mode mode,
@@ -51,7 +85,21 @@ public final class Compare {
             Path docs,
             Path raw,
             String command,
-            boolean goWorkloads) {
+            boolean goWorkloads,
+            Path agent) {
+        /**
+         * Throws unless {@link #agent} is a file: the drop-in columns run under it.
+         *
+         * @throws IllegalArgumentException naming the path and how to build the jar
+         */
+        void checkAgent() {
+            if (!Files.isRegularFile(agent)) {
+                throw new IllegalArgumentException("--agent: no weft agent jar at " + agent
+                        + " (the drop-in columns run under it); build it with " + BUILD_AGENT
+                        + ", or give its path with --agent PATH");
+            }
+        }
+
         /**
          * The workloads {@code --only} selects (all without it); the short mode runs the buffered
          * producer/consumer at capacity {@value #SHORT_CAPACITY} only.
@@ -81,6 +129,9 @@ public final class Compare {
         try {
             options = parse(args);
             workloads = options.workloads();
+            if (!options.goWorkloads()) {
+                options.checkAgent();
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("compare: " + e.getMessage());
             System.exit(2);
@@ -106,6 +157,7 @@ public final class Compare {
         Path raw = Path.of("jmh", "target", "compare");
         String command = null;
         boolean goWorkloads = false;
+        Path agent = DEFAULT_AGENT;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--go-workloads")) {
@@ -151,15 +203,17 @@ public final class Compare {
                 case "--docs" -> docs = Path.of(value);
                 case "--raw" -> raw = Path.of(value);
                 case "--command" -> command = value;
+                case "--agent" -> agent = Path.of(value);
                 default ->
                     throw new IllegalArgumentException("unknown option " + arg
-                            + " (known: --mode, --gomaxprocs, --go, --only, --docs, --raw, --command, --go-workloads)");
+                            + " (known: --mode, --gomaxprocs, --go, --only, --docs, --raw, --command, --agent, "
+                            + "--go-workloads)");
             }
         }
         if (gomaxprocs == null) {
             gomaxprocs = mode == Mode.SHORT ? List.of(2) : List.of(1, 2);
         }
-        return new Options(mode, gomaxprocs, go, only, docs, raw, command, goWorkloads);
+        return new Options(mode, gomaxprocs, go, only, docs, raw, command, goWorkloads, agent);
     }
 
     static void run(Options o, List<Workload> workloads) throws IOException, RunnerException {
@@ -169,14 +223,14 @@ public final class Compare {
         for (int procs : o.gomaxprocs()) {
             ComparisonTable table = new ComparisonTable(procs);
             workloads.forEach(table::add);
-            for (Column column : List.of(Column.WEFT, Column.JDK, Column.JOX)) {
+            for (Column column : List.of(Column.WEFT, Column.JDK_ON_WEFT, Column.JDK, Column.JOX_ON_WEFT, Column.JOX)) {
                 List<Workload> in =
                         workloads.stream().filter(w -> w.has(column)).toList();
                 if (in.isEmpty()) {
                     continue;
                 }
                 Path json = o.raw().resolve(column.name().toLowerCase() + "-gomaxprocs" + procs + ".json");
-                for (RunResult r : jmh(o.mode(), column, procs, in, json)) {
+                for (RunResult r : jmh(o, column, procs, in, json)) {
                     match(in, r)
                             .ifPresent(w -> table.put(
                                     w,
@@ -191,15 +245,20 @@ public final class Compare {
             }
             tables.add(table);
             System.out.println();
-            System.out.println("gomaxprocs=" + procs + " (ns per op, lower is better):");
+            System.out.println("gomaxprocs=" + procs + " (ns per op, lower is better; X/weft above 1: weft faster; "
+                    + "X on weft/X below 1: the unchanged code is faster on weft through the agent):");
             System.out.print(table.text());
         }
         Report.write(o, tables, go);
     }
 
-    /** Runs the JMH benchmarks of {@code workloads} for one column at one gomaxprocs. */
-    private static Collection<RunResult> jmh(Mode mode, Column column, int procs, List<Workload> workloads, Path json)
+    /**
+     * Runs the JMH benchmarks of {@code workloads} for one column at one gomaxprocs; a drop-in
+     * column's forks run under weft's agent ({@link #agentJvmArgs}).
+     */
+    private static Collection<RunResult> jmh(Options o, Column column, int procs, List<Workload> workloads, Path json)
             throws RunnerException {
+        Mode mode = o.mode();
         Set<String> capacities = new LinkedHashSet<>();
         workloads.forEach(w -> {
             if (w.params().containsKey("capacity")) {
@@ -219,6 +278,9 @@ public final class Compare {
                 .result(json.toString());
         if (!capacities.isEmpty()) {
             b.param("capacity", capacities.toArray(String[]::new));
+        }
+        if (column.dropIn()) {
+            b.jvmArgsAppend(agentJvmArgs(o.agent(), procs).toArray(String[]::new));
         }
         if (mode == Mode.SHORT) {
             b.forks(1)

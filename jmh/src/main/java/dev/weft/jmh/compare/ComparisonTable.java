@@ -9,8 +9,10 @@ import java.util.function.IntPredicate;
 
 /**
  * The comparison at one gomaxprocs: a row per {@link Workload}, a {@link Score} per
- * {@link Column}, the ratios of each column's time to weft's (above 1: weft is faster), and
- * where weft misses its targets (behind the JDK default or jox; more than
+ * {@link Column}, the ratios of the JDK default's, jox's and Go's time to weft's (above 1: weft
+ * is faster), the ratios of each drop-in column's time to its JDK-default counterpart's (below 1:
+ * weft through the agent is faster), and where weft misses its targets (behind the JDK default or
+ * jox; a drop-in column slower than its JDK-default counterpart; more than
  * {@link Workload#GO_TARGET} times Go's time).
  */
 public final class ComparisonTable {
@@ -23,11 +25,32 @@ public final class ComparisonTable {
             return weft == null || other == null ? Optional.empty() : Optional.of(other.nanos() / weft.nanos());
         }
 
-        /** Where weft misses a target on this row, e.g. {@code "behind jox"}, {@code "2.21x Go"}; empty if none. */
+        /**
+         * A drop-in column's time over its JDK-default counterpart's ({@link Column#baseline()}),
+         * when both are known: below 1, the unchanged code is faster on weft through the agent.
+         *
+         * @throws IllegalStateException if {@code dropIn} is not a drop-in column
+         */
+        public Optional<Double> dropInRatio(Column dropIn) {
+            Score onWeft = scores.get(dropIn);
+            Score jdk = scores.get(dropIn.baseline());
+            return onWeft == null || jdk == null ? Optional.empty() : Optional.of(onWeft.nanos() / jdk.nanos());
+        }
+
+        /**
+         * Where weft misses a target on this row, e.g. {@code "behind jox"}, {@code "JDK on weft
+         * behind JDK default"}, {@code "2.21x Go"}; empty if none. Like the other ratios, a drop-in
+         * figure counts as behind when it is slower, whatever the error.
+         */
         public List<String> misses() {
             List<String> misses = new ArrayList<>();
             for (Column c : List.of(Column.JDK, Column.JOX)) {
                 ratio(c).filter(r -> r < 1).ifPresent(r -> misses.add("behind " + c.heading));
+            }
+            for (Column c : Column.dropIns()) {
+                dropInRatio(c)
+                        .filter(r -> r > 1)
+                        .ifPresent(r -> misses.add(c.heading + " behind " + c.baseline().heading));
             }
             if (workload.goTarget()) {
                 ratio(Column.GO)
@@ -73,12 +96,16 @@ public final class ComparisonTable {
         add(workload).scores().put(column, score);
     }
 
-    /** The table in Markdown, ns per op, with the ratios and a column of missed targets. */
+    /**
+     * The table in Markdown, ns per op, with the ratios (X / weft: above 1, weft is faster; X on
+     * weft / X: below 1, weft through the agent is faster) and a column of missed targets.
+     */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append(
-                "| workload | op | weft | JDK default | jox | Go | JDK / weft | jox / weft | Go / weft | weft behind |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                "| workload | op | weft | JDK on weft | JDK default | jox on weft | jox | Go | JDK / weft | jox / weft "
+                        + "| Go / weft | JDK on weft / JDK default | jox on weft / jox | weft behind |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row row : rows) {
             List<String> cells = cells(row);
             List<String> misses = row.misses();
@@ -98,12 +125,16 @@ public final class ComparisonTable {
                 "workload",
                 "op",
                 "weft",
+                "JDK on weft",
                 "JDK default",
+                "jox on weft",
                 "jox",
                 "Go",
                 "JDK/weft",
                 "jox/weft",
                 "Go/weft",
+                "JDK on weft/JDK",
+                "jox on weft/jox",
                 "weft behind"));
         for (Row row : rows) {
             List<String> cells = new ArrayList<>(cells(row));
@@ -152,6 +183,9 @@ public final class ComparisonTable {
         }
         for (Column c : List.of(Column.JDK, Column.JOX, Column.GO)) {
             cells.add(row.ratio(c).map(r -> String.format("%.2fx", r)).orElse(""));
+        }
+        for (Column c : Column.dropIns()) {
+            cells.add(row.dropInRatio(c).map(r -> String.format("%.2fx", r)).orElse(""));
         }
         return cells;
     }

@@ -35,7 +35,7 @@ final class Report {
         }
 
         StringBuilder md = new StringBuilder();
-        md.append("# weft benchmarks: side by side with the JDK default scheduler, jox and Go\n\n");
+        md.append("# weft benchmarks: side by side with the JDK default scheduler, jox and Go, and as a drop-in\n\n");
         md.append("Made by `jmh/compare`; do not edit by hand.\n\n");
         md.append("- Date: ").append(Compare.today()).append('\n');
         md.append("- Machine: ").append(Machine.describe()).append('\n');
@@ -57,22 +57,30 @@ final class Report {
                                 : "full mode: JMH 2 forks, 5 warm-up and 5 measured iterations of 1 s")
                 .append("; Go: median of 5 runs)\n");
         md.append("- Raw figures: [benchmarks-raw/](benchmarks-raw/)\n\n");
-        md.append("Columns: **weft** is weft's GoScheduler with weft's channels; **JDK default** is the JDK's "
-                + "default virtual-thread scheduler with the JDK's queues (SynchronousQueue when unbuffered, "
-                + "ArrayBlockingQueue when buffered); **jox** is jox 1.1.1's channels on the JDK's default "
-                + "scheduler; **Go** is the same workload in Go (`jmh/go`). Figures are ns per op (lower is "
-                + "better) with JMH's 99.9% error; a ratio is that column's time over weft's (above 1: weft "
-                + "is faster). \"—\": no counterpart (the JDK has no select; jox is channels only).\n\n");
+        md.append("Columns: **weft** is weft's GoScheduler with weft's channels (the JDK's classes on the rows "
+                        + "without channels); **JDK default** is the JDK's default virtual-thread scheduler with the "
+                        + "JDK's queues (SynchronousQueue when unbuffered, ArrayBlockingQueue when buffered); **jox** is "
+                        + "jox 1.1.1's channels on the JDK's default scheduler; **JDK on weft** and **jox on weft** are "
+                        + "the drop-in columns: the same unchanged code as JDK default and jox (`Thread.ofVirtual()`), "
+                        + "on weft through its agent (`-javaagent:weft-agent.jar -Dgomaxprocs=N ")
+                .append(String.join(" ", Compare.AGENT_RECOMMENDED_FLAGS))
+                .append("`, the JVMTI flags as weft recommends them); **Go** is the same workload in Go (`jmh/go`). "
+                        + "Figures are ns per op (lower is better) with JMH's 99.9% error. X / weft is that "
+                        + "column's time over weft's (above 1: weft is faster); JDK on weft / JDK default and "
+                        + "jox on weft / jox are the drop-in column's time over the same code's on the JDK's "
+                        + "scheduler (below 1: weft through the agent is faster). \"—\": no counterpart (the JDK "
+                        + "has no select; jox is channels only).\n\n");
         for (ComparisonTable t : tables) {
             String png = "benchmarks-gomaxprocs" + t.gomaxprocs() + ".png";
             ComparisonChart.write(
                     t,
-                    "weft vs JDK default, jox and Go, gomaxprocs=" + t.gomaxprocs() + " (time relative to weft)",
+                    "weft vs JDK (default and on weft), jox (default and on weft) and Go, gomaxprocs=" + t.gomaxprocs()
+                            + " (time relative to weft)",
                     docs.resolve(png));
             md.append("## gomaxprocs=").append(t.gomaxprocs()).append("\n\n");
             md.append("Every column with ")
                     .append(t.gomaxprocs())
-                    .append(" carrier(s): `-Dgomaxprocs`, the JDK's "
+                    .append(" carrier(s): `-Dgomaxprocs` (weft, and the agent's), the JDK's "
                             + "`jdk.virtualThreadScheduler.parallelism`, Go's `GOMAXPROCS`.\n\n");
             md.append(t.markdown()).append('\n');
             md.append("![time relative to weft, gomaxprocs=")
@@ -89,7 +97,8 @@ final class Report {
             md.append(
                     behind.isEmpty()
                             ? "weft meets every target at this gomaxprocs.\n\n"
-                            : "Where weft misses a target (ahead of the JDK default and jox everywhere, within "
+                            : "Where weft misses a target (ahead of the JDK default and jox everywhere, the "
+                                    + "drop-in columns ahead of the same code on the JDK's scheduler, within "
                                     + Workload.GO_TARGET + "x of Go on the Go workloads):\n\n"
                                     + String.join("\n", behind) + "\n\n");
         }

@@ -2,6 +2,7 @@ package dev.weft.jmh.compare;
 
 import dev.weft.jmh.BufferedBenchmark;
 import dev.weft.jmh.ChannelBenchmark;
+import dev.weft.jmh.JdkClassesBenchmark;
 import dev.weft.jmh.SchedulerBenchmark;
 import dev.weft.jmh.SelectBenchmark;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param params fixed JMH parameters of this row (e.g. {@code capacity=16}), besides scheduler,
  *        impl and gomaxprocs
  * @param channels whether it runs on channels (then jox has a column, and the JDK's queues
- *        stand in for channels); otherwise only the scheduler differs
+ *        stand in for channels); otherwise only the scheduler differs (unchanged JDK code)
  * @param jdkHasIt false when the JDK has no counterpart (select)
  * @param go the Go workload's arguments ({@code "pingpong 10000"}), or null
  * @param goTarget whether the target "within 1.3x of Go" applies
@@ -45,13 +46,16 @@ public record Workload(
     public boolean has(Column column) {
         return switch (column) {
             case WEFT -> true;
-            case JDK -> jdkHasIt;
-            case JOX -> channels;
+            case JDK, JDK_ON_WEFT -> jdkHasIt;
+            case JOX, JOX_ON_WEFT -> channels;
             case GO -> go != null;
         };
     }
 
-    /** Every row, in the table's order: the scheduler on its own, then channels. */
+    /**
+     * Every row, in the table's order: the scheduler on its own, the JDK's concurrency classes
+     * ({@code JdkClassesBenchmark}), then channels.
+     */
     public static List<Workload> all() {
         List<Workload> all = new ArrayList<>();
         all.add(new Workload(
@@ -99,6 +103,47 @@ public record Workload(
                 true,
                 null,
                 false));
+        all.add(new Workload(
+                "ReentrantLock counter, " + JdkClassesBenchmark.LOCKERS + " threads x "
+                        + k(JdkClassesBenchmark.INCREMENTS),
+                "increment",
+                "JdkClassesBenchmark.lockCounter",
+                Map.of(),
+                false,
+                true,
+                null,
+                false));
+        all.add(new Workload(
+                "CompletableFuture, " + JdkClassesBenchmark.CHAINS + " chains x " + JdkClassesBenchmark.STAGES
+                        + " async stages",
+                "stage",
+                "JdkClassesBenchmark.completableFutures",
+                Map.of(),
+                false,
+                true,
+                null,
+                false));
+        all.add(new Workload(
+                "Exchanger ping-pong",
+                "exchange",
+                "JdkClassesBenchmark.exchanger",
+                Map.of(),
+                false,
+                true,
+                null,
+                false));
+        for (String shape : List.of("1x1", "4x4")) {
+            // Go's buffered producer/consumer of the same shape: a buffered channel is Go's bounded queue
+            all.add(new Workload(
+                    "LinkedBlockingQueue " + shape + ", capacity " + JdkClassesBenchmark.CAPACITY,
+                    "value",
+                    "JdkClassesBenchmark.linkedBlockingQueue" + shape,
+                    Map.of(),
+                    false,
+                    true,
+                    "buffered" + shape + "-" + JdkClassesBenchmark.CAPACITY + " " + JdkClassesBenchmark.VALUES,
+                    false));
+        }
         all.add(new Workload(
                 "ping-pong, unbuffered channels",
                 "round trip",

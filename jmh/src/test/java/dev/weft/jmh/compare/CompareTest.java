@@ -76,8 +76,122 @@ class CompareTest {
         t.put(SELECT, Column.WEFT, new Score(250, 12.5));
         t.put(SELECT, Column.JOX, new Score(1000, 100));
         String md = t.markdown();
-        assertTrue(md.contains("| select | value | 250 ± 12.5 | — | 1,000 ± 100 | not run |  | 4.00x |  |  |"), md);
+        assertTrue(
+                md.contains(
+                        "| select | value | 250 ± 12.5 | — | — | not run | 1,000 ± 100 | not run |  | 4.00x |  |  |  |  |"),
+                md);
         assertTrue(t.text().contains("select"));
+    }
+
+    @Test
+    void dropInColumnsAreComparedWithTheSameCodeOnTheJdksScheduler() {
+        ComparisonTable t = new ComparisonTable(2);
+        t.put(PINGPONG, Column.WEFT, new Score(400, 10));
+        t.put(PINGPONG, Column.JDK_ON_WEFT, new Score(500, 10));
+        t.put(PINGPONG, Column.JDK, new Score(1000, 20));
+        t.put(PINGPONG, Column.JOX_ON_WEFT, new Score(600, 10));
+        t.put(PINGPONG, Column.JOX, new Score(500, 5));
+        t.put(YIELD, Column.WEFT, new Score(100, 1));
+        t.put(YIELD, Column.JDK_ON_WEFT, new Score(90, 1));
+        t.put(YIELD, Column.JDK, new Score(120, 1));
+        ComparisonTable.Row pingPong = t.rows().get(0);
+        assertEquals(0.5, pingPong.dropInRatio(Column.JDK_ON_WEFT).orElseThrow());
+        assertEquals(1.2, pingPong.dropInRatio(Column.JOX_ON_WEFT).orElseThrow(), 1e-9);
+        assertEquals(List.of("jox on weft behind jox"), pingPong.misses());
+        assertEquals(List.of(), t.rows().get(1).misses());
+        assertTrue(t.rows().get(1).dropInRatio(Column.JOX_ON_WEFT).isEmpty()); // no jox on this row
+        assertThrows(IllegalStateException.class, () -> pingPong.dropInRatio(Column.JDK));
+
+        String md = t.markdown();
+        assertTrue(
+                md.startsWith(
+                        "| workload | op | weft | JDK on weft | JDK default | jox on weft | jox | Go | JDK / weft "
+                                + "| jox / weft | Go / weft | JDK on weft / JDK default | jox on weft / jox | weft behind |\n"),
+                md);
+        assertTrue(
+                md.contains(
+                        "| ping-pong | round trip | 400 ± 10.0 | 500 ± 10.0 | 1,000 ± 20.0 | 600 ± 10.0 | 500 ± 5.0 "
+                                + "| not run | 2.50x | 1.25x |  | 0.50x | 1.20x | **jox on weft behind jox** |"),
+                md);
+        assertTrue(
+                md.contains(
+                        "| yield | yield | 100 ± 1.0 | 90.0 ± 1.0 | 120 ± 1.0 | — | — | — | 1.20x |  |  | 0.75x |  |  |"),
+                md);
+        String text = t.text();
+        assertTrue(
+                text.lines().findFirst().orElseThrow().contains("JDK on weft/JDK  jox on weft/jox  weft behind"), text);
+        assertTrue(text.contains("0.50x            1.20x  jox on weft behind jox"), text);
+    }
+
+    @Test
+    void theDropInColumnsRunUnchangedCodeUnderTheAgent() {
+        for (Column c : Column.dropIns()) {
+            assertTrue(c.dropIn());
+            assertEquals("agent", c.scheduler);
+            assertEquals(c.baseline().impl, c.impl);
+            assertEquals("jdk", c.baseline().scheduler);
+        }
+        assertFalse(Column.WEFT.dropIn() || Column.JDK.dropIn() || Column.JOX.dropIn() || Column.GO.dropIn());
+        assertTrue(YIELD.has(Column.JDK_ON_WEFT)); // the scheduler-only rows are unchanged JDK code too
+        assertFalse(YIELD.has(Column.JOX_ON_WEFT));
+        assertFalse(SELECT.has(Column.JDK_ON_WEFT));
+        assertTrue(SELECT.has(Column.JOX_ON_WEFT));
+        assertEquals(
+                List.of(
+                        "-javaagent:" + Path.of("weft-agent.jar").toAbsolutePath(),
+                        "-Dgomaxprocs=3",
+                        "-XX:+UnlockExperimentalVMOptions",
+                        "-XX:-DoJVMTIVirtualThreadTransitions",
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED"),
+                Compare.agentJvmArgs(Path.of("weft-agent.jar"), 3));
+    }
+
+    @Test
+    void theAgentOptionNamesAMissingJarAndHowToBuildIt(@TempDir Path dir) throws Exception {
+        assertEquals(Compare.DEFAULT_AGENT, Compare.parse(new String[0]).agent());
+        Path missing = dir.resolve("no-agent.jar");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Compare.parse(new String[] {"--agent", missing.toString()})
+                        .checkAgent());
+        assertEquals(
+                "--agent: no weft agent jar at " + missing + " (the drop-in columns run under it); build it with "
+                        + "./weft mvn -B -q -pl agent -am package -DskipTests -Dweft.underAgent.skip=true, or give "
+                        + "its path with --agent PATH",
+                e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Compare.parse(new String[] {"--agent", dir.toString()}).checkAgent()); // a directory is no jar
+        Path jar = Files.createFile(dir.resolve("weft-agent.jar"));
+        Compare.Options o = Compare.parse(new String[] {"--agent", jar.toString(), "--mode", "full"});
+        assertEquals(jar, o.agent());
+        o.checkAgent();
+        assertMessage("--agent needs a value (or is unknown)", "--agent");
+    }
+
+    @Test
+    void theJdkClassesRowsAreUnchangedJdkCode() {
+        List<Workload> rows = Workload.all().stream()
+                .filter(w -> w.benchmark().startsWith("JdkClassesBenchmark."))
+                .toList();
+        assertEquals(
+                List.of(
+                        "JdkClassesBenchmark.lockCounter",
+                        "JdkClassesBenchmark.completableFutures",
+                        "JdkClassesBenchmark.exchanger",
+                        "JdkClassesBenchmark.linkedBlockingQueue1x1",
+                        "JdkClassesBenchmark.linkedBlockingQueue4x4"),
+                rows.stream().map(Workload::benchmark).toList());
+        for (Workload w : rows) {
+            assertFalse(w.channels(), w.label());
+            assertTrue(w.jdkHasIt() && w.has(Column.JDK_ON_WEFT) && !w.has(Column.JOX), w.label());
+        }
+        assertEquals(
+                List.of("JdkClassesBenchmark.exchanger", "ChannelBenchmark.pingPong"),
+                Compare.parse(new String[] {"--only", "Exchanger|ping-pong, unbuf"}).workloads().stream()
+                        .map(Workload::benchmark)
+                        .toList());
     }
 
     @Test
@@ -85,7 +199,9 @@ class CompareTest {
         ComparisonTable t = new ComparisonTable(2);
         t.put(PINGPONG, Column.WEFT, new Score(400, 10));
         t.put(PINGPONG, Column.JDK, new Score(800, 20));
+        t.put(PINGPONG, Column.JDK_ON_WEFT, new Score(500, 20));
         t.put(SELECT, Column.WEFT, new Score(250, 12.5));
+        t.put(SELECT, Column.JOX_ON_WEFT, new Score(300, 12.5));
         t.put(SELECT, Column.GO, new Score(100, Double.NaN));
         Path png = dir.resolve("chart.png");
         ComparisonChart.write(t, "test", png);
