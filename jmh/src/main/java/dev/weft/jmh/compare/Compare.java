@@ -52,7 +52,9 @@ public final class Compare {
     static final String BUILD_AGENT = "./weft mvn -B -q -pl agent -am package -DskipTests -Dweft.underAgent.skip=true";
 
     /**
-     * The JVM flags weft recommends beside {@code -javaagent:weft-agent.jar}: any Java agent makes
+     * The JVM flags the drop-in columns add beside {@code -javaagent:weft-agent.jar}, so that they
+     * show weft's scheduler rather than JVMTI's cost (weft recommends them for hand-off-heavy
+     * batch work, not yet for servers: the README's drop-in section says why): any Java agent makes
      * the JVM post JVMTI virtual-thread mount/unmount events, about 100-200 ns per park/unpark
      * (SynchronousQueue ping-pong on the JDK's own scheduler: 600-680 ns per round trip plain,
      * 1040-1060 with a no-op agent); {@code -XX:-DoJVMTIVirtualThreadTransitions} (experimental,

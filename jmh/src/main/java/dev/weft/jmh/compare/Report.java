@@ -16,12 +16,19 @@ import java.util.stream.Stream;
 final class Report {
     private Report() {}
 
+    /** A file of {@code benchmarks-raw/} that this report writes: JMH's JSON and the Go figures. */
+    static boolean isOurs(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(".json") || name.equals("go.txt");
+    }
+
     static void write(Compare.Options o, List<ComparisonTable> tables, GoResults go) throws IOException {
         Path docs = o.docs();
         Path raw = docs.resolve("benchmarks-raw");
         Files.createDirectories(raw);
         try (Stream<Path> old = Files.list(raw)) {
-            for (Path p : old.toList()) {
+            // only what this report writes: jmh/http-load's figures (http-load.txt) stay
+            for (Path p : old.filter(Report::isOurs).toList()) {
                 Files.delete(p);
             }
         }
@@ -64,12 +71,13 @@ final class Report {
                         + "the drop-in columns: the same unchanged code as JDK default and jox (`Thread.ofVirtual()`), "
                         + "on weft through its agent (`-javaagent:weft-agent.jar -Dgomaxprocs=N ")
                 .append(String.join(" ", Compare.AGENT_RECOMMENDED_FLAGS))
-                .append("`, the JVMTI flags as weft recommends them); **Go** is the same workload in Go (`jmh/go`). "
-                        + "Figures are ns per op (lower is better) with JMH's 99.9% error. X / weft is that "
-                        + "column's time over weft's (above 1: weft is faster); JDK on weft / JDK default and "
-                        + "jox on weft / jox are the drop-in column's time over the same code's on the JDK's "
-                        + "scheduler (below 1: weft through the agent is faster). \"—\": no counterpart (the JDK "
-                        + "has no select; jox is channels only).\n\n");
+                .append(
+                        "`, JVMTI's virtual-thread events off, so that the columns show the scheduler, not JVMTI's cost); **Go** is the same workload in Go (`jmh/go`). "
+                                + "Figures are ns per op (lower is better) with JMH's 99.9% error. X / weft is that "
+                                + "column's time over weft's (above 1: weft is faster); JDK on weft / JDK default and "
+                                + "jox on weft / jox are the drop-in column's time over the same code's on the JDK's "
+                                + "scheduler (below 1: weft through the agent is faster). \"—\": no counterpart (the JDK "
+                                + "has no select; jox is channels only).\n\n");
         for (ComparisonTable t : tables) {
             String png = "benchmarks-gomaxprocs" + t.gomaxprocs() + ".png";
             ComparisonChart.write(

@@ -276,4 +276,12 @@ class CompareTest {
                 assertThrows(IllegalArgumentException.class, () -> Compare.parse(args))
                         .getMessage());
     }
+
+    /** The report replaces its own raw files only: jmh/http-load's figures in the same folder stay. */
+    @Test
+    void theReportKeepsRawFilesItDidNotWrite() {
+        assertTrue(Report.isOurs(Path.of("docs/benchmarks-raw/weft-gomaxprocs1.json")));
+        assertTrue(Report.isOurs(Path.of("docs/benchmarks-raw/go.txt")));
+        assertFalse(Report.isOurs(Path.of("docs/benchmarks-raw/http-load.txt")));
+    }
 }
