@@ -11,10 +11,8 @@ import java.lang.classfile.MethodModel;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.AccessFlag;
-import java.security.ProtectionDomain;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 
@@ -44,7 +42,7 @@ import java.util.function.BooleanSupplier;
  * without it. Like {@link VirtualThreadPatch}, the transformer stays registered, so another
  * agent's retransform gets the change again.
  */
-final class QueuedWorkPatch implements ClassFileTransformer {
+final class QueuedWorkPatch extends JdkClassPatch {
     static final String TARGET = "java/util/concurrent/ForkJoinWorkerThread";
     static final String METHOD = "hasKnownQueuedWork";
     static final ClassDesc HOLDER = ClassDesc.of("java.util.concurrent.WeftQueuedWork");
@@ -52,10 +50,9 @@ final class QueuedWorkPatch implements ClassFileTransformer {
     private static final ClassDesc SUPPLIER = ClassDesc.of(BooleanSupplier.class.getName());
     private static final MethodTypeDesc TYPE = MethodTypeDesc.of(ConstantDescs.CD_boolean);
 
-    /** How many times the change was made. */
-    volatile int applied;
-    /** What was wrong with the class, or null. */
-    volatile String failure;
+    QueuedWorkPatch() {
+        super(TARGET);
+    }
 
     /**
      * Defines {@code java.util.concurrent.WeftQueuedWork} (the package must be open to the agent)
@@ -78,24 +75,8 @@ final class QueuedWorkPatch implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(
-            Module module,
-            ClassLoader loader,
-            String className,
-            Class<?> classBeingRedefined,
-            ProtectionDomain domain,
-            byte[] classfileBuffer) {
-        if (loader != null || !TARGET.equals(className)) {
-            return null;
-        }
-        try {
-            byte[] patched = patch(classfileBuffer);
-            applied++;
-            return patched;
-        } catch (Throwable e) {
-            failure = e instanceof IllegalStateException ? e.getMessage() : e.toString();
-            return null;
-        }
+    byte[] apply(byte[] original) {
+        return patch(original);
     }
 
     /**

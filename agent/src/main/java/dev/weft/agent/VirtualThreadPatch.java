@@ -12,9 +12,7 @@ import java.lang.classfile.MethodModel;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.reflect.AccessFlag;
-import java.security.ProtectionDomain;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
@@ -39,7 +37,7 @@ import java.util.concurrent.ForkJoinPool;
  * the shape it knows and, if not, changes nothing and records what is missing in {@link #failure}
  * (a transformer's exception would be swallowed by the JVM).
  */
-final class VirtualThreadPatch implements ClassFileTransformer {
+final class VirtualThreadPatch extends JdkClassPatch {
     static final String TARGET = "java/lang/VirtualThread";
     /** The feature release whose VirtualThread this patch knows (as WeftAgent.JDK). */
     static final int JDK = 25;
@@ -56,34 +54,15 @@ final class VirtualThreadPatch implements ClassFileTransformer {
 
     /** Which change: the default scheduler (at start-up) or the constructor (late attach). */
     private final boolean late;
-    /** How many times the change was made. */
-    volatile int applied;
-    /** What was wrong with the class, or null. */
-    volatile String failure;
 
     VirtualThreadPatch(boolean late) {
+        super(TARGET);
         this.late = late;
     }
 
     @Override
-    public byte[] transform(
-            Module module,
-            ClassLoader loader,
-            String className,
-            Class<?> classBeingRedefined,
-            ProtectionDomain domain,
-            byte[] classfileBuffer) {
-        if (loader != null || !TARGET.equals(className)) {
-            return null;
-        }
-        try {
-            byte[] patched = patch(classfileBuffer, late);
-            applied++;
-            return patched;
-        } catch (Throwable e) {
-            failure = e instanceof IllegalStateException ? e.getMessage() : e.toString();
-            return null;
-        }
+    byte[] apply(byte[] original) {
+        return patch(original, late);
     }
 
     /**

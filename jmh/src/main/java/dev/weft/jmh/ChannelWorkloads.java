@@ -209,7 +209,12 @@ final class ChannelWorkloads {
      */
     static long buffered(String impl, Thread.Builder go, int n, int producers, int consumers, int capacity)
             throws InterruptedException {
-        Pipe<Integer> pipe = Pipe.of(impl, capacity);
+        return buffered(Pipe.of(impl, capacity), go, n, producers, consumers);
+    }
+
+    /** {@link #buffered(String, Thread.Builder, int, int, int, int)} over a given pipe. */
+    static long buffered(Pipe<Integer> pipe, Thread.Builder go, int n, int producers, int consumers)
+            throws InterruptedException {
         long[] sums = new long[consumers];
         Thread[] receivers = new Thread[consumers];
         for (int c = 0; c < consumers; c++) {

@@ -121,41 +121,8 @@ final class JdkWorkloads {
     static long linkedBlockingQueue(Thread.Builder go, int n, int producers, int consumers, int capacity)
             throws InterruptedException {
         assert n % producers == 0 && n % consumers == 0 : n + " values for " + producers + "x" + consumers;
-        LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>(capacity);
-        long[] sums = new long[consumers];
-        Thread[] takers = new Thread[consumers];
-        for (int c = 0; c < consumers; c++) {
-            int me = c;
-            takers[c] = go.start(() -> {
-                try {
-                    long sum = 0;
-                    for (int i = 0; i < n / consumers; i++) {
-                        sum += queue.take();
-                    }
-                    sums[me] = sum;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        for (int p = 0; p < producers; p++) {
-            int first = p * (n / producers);
-            go.start(() -> {
-                try {
-                    for (int i = first; i < first + n / producers; i++) {
-                        queue.put(i);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        long sum = 0;
-        for (int c = 0; c < consumers; c++) {
-            takers[c].join();
-            sum += sums[c];
-        }
-        ChannelWorkloads.check(sum == (long) n * (n - 1) / 2, "linked-blocking-queue sum", sum);
-        return sum;
+        // the buffered workload's shape, over a LinkedBlockingQueue instead of a channel
+        return ChannelWorkloads.buffered(
+                new Pipe.Jdk<>(new LinkedBlockingQueue<Object>(capacity)), go, n, producers, consumers);
     }
 }
