@@ -6,6 +6,7 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.BooleanSupplier;
 
 /**
  * The agent proper, called by {@link WeftAgent} on JDK 25: makes weft's
@@ -124,30 +125,31 @@ public final class AgentMain {
     private static void patchQueuedWork(Instrumentation inst) {
         QueuedWorkPatch patch = new QueuedWorkPatch();
         try {
-            QueuedWorkPatch.installProbe(AgentSupport.knownQueuedWork());
+            BooleanSupplier probe = AgentSupport.knownQueuedWork();
+            probe.getAsBoolean(); // initialises the probe's classes here, not inside java.base's first call
+            QueuedWorkPatch.installProbe(probe);
             inst.addTransformer(patch, true);
             Class<?> fjwt = Class.forName(QueuedWorkPatch.TARGET.replace('/', '.'), false, null);
             if (inst.isModifiableClass(fjwt)) {
                 inst.retransformClasses(fjwt);
             }
         } catch (ReflectiveOperationException | UnmodifiableClassException | RuntimeException | LinkageError e) {
-            patch.failure = e.toString();
+            patch.failure = e instanceof LinkageError
+                    ? e + " (weft's scheduler classes do not match this agent: is an older weft-scheduler jar ahead"
+                            + " of weft-agent.jar on the class path? Keep both at the same version)"
+                    : e.toString();
         }
-        if (patch.applied == 0) {
+        if (patch.applied == 0 || patch.failure != null) { // applied counts transforms, not a retransform that failed
             inst.removeTransformer(patch);
             System.err.println("weft-agent: warning: "
                     + (patch.failure != null
                             ? patch.failure
                             : "java.util.concurrent.ForkJoinWorkerThread was not patched (no class bytes reached the agent)")
-                    + "; weft runs without that change");
+                    + "; weft runs without that change (the JDK's SynchronousQueue, LinkedTransferQueue and Exchanger"
+                    + " spin before they park)");
         }
     }
 
-    /**
-     * Why the JVM gave the agent no retransform capability: the manifest of the jar that named it
-     * lacks {@code Can-Retransform-Classes: true}. With {@code -javaagent} or an attach, that is
-     * weft-agent.jar's; as an executable jar's {@code Launcher-Agent-Class}, the executable jar's.
-     */
     /**
      * weft on the module path: when the application runs weft's scheduler as the named module
      * {@code dev.weft.scheduler} of the boot layer, the application class loader loads its classes
@@ -170,6 +172,11 @@ public final class AgentMain {
         });
     }
 
+    /**
+     * Why the JVM gave the agent no retransform capability: the manifest of the jar that named it
+     * lacks {@code Can-Retransform-Classes: true}. With {@code -javaagent} or an attach, that is
+     * weft-agent.jar's; as an executable jar's {@code Launcher-Agent-Class}, the executable jar's.
+     */
     private static String cannotRetransform(boolean late) {
         String command = System.getProperty("sun.java.command", "");
         String first = command.isBlank() ? "" : command.strip().split("\\s+")[0];

@@ -77,35 +77,6 @@ class AgentBehaviourIT {
         assertEquals("withRunnext=true alone=false pingpong=20000", lineStarting(onJdk.ok(), "withRunnext="));
     }
 
-    /**
-     * The JVM flags the README recommends with the agent (JVMTI's virtual-thread events off)
-     * change nothing weft does: carriers, timed waits and the JDK's hand-off queues as without.
-     */
-    @Test
-    void theRecommendedFlagsKeepEveryBehaviour() throws Exception {
-        List<String> flags = List.of(
-                "-XX:+UnlockExperimentalVMOptions",
-                "-XX:-DoJVMTIVirtualThreadTransitions",
-                "--add-opens",
-                "java.base/java.util.concurrent=ALL-UNNAMED",
-                "-Dgomaxprocs=1");
-        String names = AgentJvm.withAgent(CarrierNamesEverywhere.class, flags).ok();
-        for (String label :
-                List.of("ofVirtual", "startVirtualThread", "executor", "fromPlatformThread", "webAppLoader")) {
-            onWeft(names, label);
-        }
-        String waits = AgentJvm.withAgent(TimedWaits.class, flags).ok();
-        assertEquals(
-                12,
-                waits.lines()
-                        .filter(l -> l.matches("(sleep|parkNanos|wait) ms=\\d+ .*" + WEFT + ".*"))
-                        .count(),
-                waits);
-        String queues =
-                AgentJvm.withAgent(QueuedWorkProgram.class, flags, "20000").ok();
-        assertEquals("withRunnext=true alone=false pingpong=20000", lineStarting(queues, "withRunnext="));
-    }
-
     private static String lineStarting(String out, String prefix) {
         return out.lines()
                 .filter(l -> l.startsWith(prefix))

@@ -52,29 +52,18 @@ public final class Compare {
     static final String BUILD_AGENT = "./weft mvn -B -q -pl agent -am package -DskipTests -Dweft.underAgent.skip=true";
 
     /**
-     * The JVM flags the drop-in columns add beside {@code -javaagent:weft-agent.jar}, so that they
-     * show weft's scheduler rather than JVMTI's cost (weft recommends them for hand-off-heavy
-     * batch work, not yet for servers: the README's drop-in section says why): any Java agent makes
-     * the JVM post JVMTI virtual-thread mount/unmount events, about 100-200 ns per park/unpark
-     * (SynchronousQueue ping-pong on the JDK's own scheduler: 600-680 ns per round trip plain,
-     * 1040-1060 with a no-op agent); {@code -XX:-DoJVMTIVirtualThreadTransitions} (experimental,
-     * JDK 25) turns them off. Debuggers and profilers that follow virtual threads through JVMTI
-     * lose those events.
-     */
-    static final List<String> AGENT_RECOMMENDED_FLAGS =
-            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions");
-
-    /**
      * The JVM arguments of a drop-in column's forks, the one place they are made: weft's agent
-     * {@code agent} (weft's global scheduler becomes the JDK's default one), {@code -Dgomaxprocs}
-     * and {@link #AGENT_RECOMMENDED_FLAGS}, plus the {@code --add-opens} of {@code OnScheduler}'s
-     * {@code @Fork}, which JMH drops when the options append JVM arguments of their own.
+     * {@code agent} (weft's global scheduler becomes the JDK's default one) and {@code -Dgomaxprocs},
+     * as a user runs it, plus the {@code --add-opens} of {@code OnScheduler}'s {@code @Fork}, which
+     * JMH drops when the options append JVM arguments of their own. No JVMTI flags: with any agent
+     * the JVM posts JVMTI's virtual-thread events (100-200 ns per park/unpark), and
+     * {@code -XX:-DoJVMTIVirtualThreadTransitions}, which turns them off, hung the JVM here (see
+     * the README's drop-in section), so the columns pay what a user pays.
      */
     static List<String> agentJvmArgs(Path agent, int gomaxprocs) {
         List<String> args = new ArrayList<>();
         args.add("-javaagent:" + agent.toAbsolutePath());
         args.add("-Dgomaxprocs=" + gomaxprocs);
-        args.addAll(AGENT_RECOMMENDED_FLAGS);
         args.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
         return args;
     }
@@ -131,9 +120,7 @@ public final class Compare {
         try {
             options = parse(args);
             workloads = options.workloads();
-            if (!options.goWorkloads()) {
-                options.checkAgent();
-            }
+            options.checkAgent(); // also before the Go side (--go-workloads): a bad --agent fails first
         } catch (IllegalArgumentException e) {
             System.err.println("compare: " + e.getMessage());
             System.exit(2);

@@ -65,19 +65,17 @@ final class Report {
                 .append("; Go: median of 5 runs)\n");
         md.append("- Raw figures: [benchmarks-raw/](benchmarks-raw/)\n\n");
         md.append("Columns: **weft** is weft's GoScheduler with weft's channels (the JDK's classes on the rows "
-                        + "without channels); **JDK default** is the JDK's default virtual-thread scheduler with the "
-                        + "JDK's queues (SynchronousQueue when unbuffered, ArrayBlockingQueue when buffered); **jox** is "
-                        + "jox 1.1.1's channels on the JDK's default scheduler; **JDK on weft** and **jox on weft** are "
-                        + "the drop-in columns: the same unchanged code as JDK default and jox (`Thread.ofVirtual()`), "
-                        + "on weft through its agent (`-javaagent:weft-agent.jar -Dgomaxprocs=N ")
-                .append(String.join(" ", Compare.AGENT_RECOMMENDED_FLAGS))
-                .append(
-                        "`, JVMTI's virtual-thread events off, so that the columns show the scheduler, not JVMTI's cost); **Go** is the same workload in Go (`jmh/go`). "
-                                + "Figures are ns per op (lower is better) with JMH's 99.9% error. X / weft is that "
-                                + "column's time over weft's (above 1: weft is faster); JDK on weft / JDK default and "
-                                + "jox on weft / jox are the drop-in column's time over the same code's on the JDK's "
-                                + "scheduler (below 1: weft through the agent is faster). \"—\": no counterpart (the JDK "
-                                + "has no select; jox is channels only).\n\n");
+                + "without channels); **JDK default** is the JDK's default virtual-thread scheduler with the "
+                + "JDK's queues (SynchronousQueue when unbuffered, ArrayBlockingQueue when buffered); **jox** is "
+                + "jox 1.1.1's channels on the JDK's default scheduler; **JDK on weft** and **jox on weft** are "
+                + "the drop-in columns: the same unchanged code as JDK default and jox (`Thread.ofVirtual()`), "
+                + "on weft through its agent (`-javaagent:weft-agent.jar -Dgomaxprocs=N`, which also turns on "
+                + "JVMTI's virtual-thread events, as any agent does); **Go** is the same workload in Go (`jmh/go`). "
+                + "Figures are ns per op (lower is better) with JMH's 99.9% error. X / weft is that "
+                + "column's time over weft's (above 1: weft is faster); JDK on weft / JDK default and "
+                + "jox on weft / jox are the drop-in column's time over the same code's on the JDK's "
+                + "scheduler (below 1: weft through the agent is faster). \"—\": no counterpart (the JDK "
+                + "has no select; jox is channels only).\n\n");
         for (ComparisonTable t : tables) {
             String png = "benchmarks-gomaxprocs" + t.gomaxprocs() + ".png";
             ComparisonChart.write(

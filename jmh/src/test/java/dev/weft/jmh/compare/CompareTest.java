@@ -140,8 +140,6 @@ class CompareTest {
                 List.of(
                         "-javaagent:" + Path.of("weft-agent.jar").toAbsolutePath(),
                         "-Dgomaxprocs=3",
-                        "-XX:+UnlockExperimentalVMOptions",
-                        "-XX:-DoJVMTIVirtualThreadTransitions",
                         "--add-opens",
                         "java.base/java.lang=ALL-UNNAMED"),
                 Compare.agentJvmArgs(Path.of("weft-agent.jar"), 3));

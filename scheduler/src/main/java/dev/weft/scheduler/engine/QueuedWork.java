@@ -5,8 +5,8 @@ package dev.weft.scheduler.engine;
  * thread that calls it runs on a weft carrier whose P has other work ready to run now.
  *
  * <p>The JDK's hand-off queues ({@code LinkedTransferQueue}, and {@code SynchronousQueue} built on
- * it; {@code Exchanger}) spin about 128 {@code Thread.onSpinWait()}s (3.5 µs on the machine of
- * the README's benchmarks) before they park, unless this method says the carrier has queued
+ * it) spin 128 {@code Thread.onSpinWait()}s (3.5 µs on the machine of the README's benchmarks),
+ * and {@code Exchanger} 1,024, before they park, unless this method says the carrier has queued
  * work: then the partner the caller just woke is waiting for this very carrier, and the spin only
  * delays it. The JDK answers for its own {@code ForkJoinWorkerThread}s by their work queue; on
  * any other carrier it answers false. weft's agent patches the JDK's method to ask this one
@@ -16,7 +16,7 @@ package dev.weft.scheduler.engine;
  * <p>"Queued work" is the P's local run queue ({@code runnext} included) or the global run
  * queue: both are what this carrier runs next once the caller parks. It is a heuristic, as the
  * JDK's is: the answer may be stale by the time the caller acts on it, which costs at most a
- * spin or an early park, never correctness.
+ * spin or an early park, never correctness. It never throws: on any failure it answers false.
  */
 public final class QueuedWork {
     private QueuedWork() {}
@@ -28,8 +28,14 @@ public final class QueuedWork {
      * @return true if the caller's carrier has other work to run now
      */
     public static boolean onCurrentCarrier() {
-        Thread t = Thread.currentThread();
-        Thread carrier = t.isVirtual() ? VirtualThreads.currentCarrier() : t;
-        return carrier instanceof Carrier c && c.hasQueuedWork();
+        try {
+            Thread t = Thread.currentThread();
+            Thread carrier = t.isVirtual() ? VirtualThreads.currentCarrier() : t;
+            return carrier instanceof Carrier c && c.hasQueuedWork();
+        } catch (Throwable e) {
+            // called from inside java.base (SynchronousQueue.take...): a heuristic must never throw
+            // there; the JDK's own answer follows
+            return false;
+        }
     }
 }
