@@ -66,7 +66,13 @@ public final class Select {
     @SafeVarargs
     public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
         Objects.requireNonNull(clauses, "clauses");
-        return selectgo(clauses.clone());
+        // Copied element by element: the array itself is never passed on or converted (heap
+        // pollution from a generic varargs array, javac's [varargs] lint).
+        SelectClause<?>[] cases = new SelectClause<?>[clauses.length];
+        for (int i = 0; i < cases.length; i++) {
+            cases[i] = clauses[i];
+        }
+        return selectgo(cases);
     }
 
     /**
@@ -78,10 +84,9 @@ public final class Select {
      * @throws InterruptedException if interrupted before any case committed
      * @throws NullPointerException if {@code clauses} or one of them is null
      */
-    @SuppressWarnings("unchecked")
     public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
         Objects.requireNonNull(clauses, "clauses");
-        return selectgo(clauses.toArray(new SelectClause[0]));
+        return selectgo(clauses.toArray(new SelectClause<?>[0]));
     }
 
     /**

@@ -135,7 +135,18 @@ class ChanThreadKindsTest {
          * the scheduler (waits for its carriers) and rethrows collected failures.
          */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
+            // Not InterruptedException: try-with-resources could suppress it under the body's exception,
+            // and the interrupt with it (javac's [try] lint). Interrupted, it restores the flag and fails.
+            try {
+                closeInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(kind + ": interrupted while closing the test's threads", e);
+            }
+        }
+
+        private void closeInterruptibly() throws InterruptedException {
             List<Thread> alive = new ArrayList<>();
             for (Thread t : started) {
                 if (t.isAlive()) {

@@ -52,7 +52,7 @@ class ChannelLeakCheckTest {
         Goroutines.Option before = Goroutines.Option.ignoreCurrent();
         Chan<String> results = Chan.unbuffered();
         try (GoScheduler s = GoScheduler.create(2);
-                AutoCloseable release = () -> closeIfOpen(results)) { // a failed assertion must not hang in close()
+                AutoCloseable _ = () -> closeIfOpen(results)) { // a failed assertion must not hang in close()
             Thread receiver = s.virtualThreadBuilder()
                     .name("forgotten-receiver")
                     .start(() -> {
@@ -93,7 +93,7 @@ class ChannelLeakCheckTest {
         Chan<Integer> a = Chan.unbuffered();
         Chan<Integer> b = Chan.buffered(1);
         try (GoScheduler s = GoScheduler.create(1);
-                AutoCloseable release = () -> closeIfOpen(a)) {
+                AutoCloseable _ = () -> closeIfOpen(a)) {
             Thread t = s.go(() -> {
                 try {
                     Select.select(a.onReceive(x -> x), b.onReceive(x -> x));

@@ -187,10 +187,18 @@ class PlainHelloServerIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
+            // Not InterruptedException: try-with-resources could suppress it under the body's exception,
+            // and the interrupt with it (javac's [try] lint). Interrupted, it restores the flag and fails.
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while stopping the server process", e);
             }
         }
     }

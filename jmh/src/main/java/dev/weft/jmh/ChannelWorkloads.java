@@ -176,9 +176,9 @@ final class ChannelWorkloads {
      * closes {@code done}; main selects over all channels until it has n values, then waits for
      * {@code done}.
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // a generic array, filled below with Pipe<Integer>s only
     static long select(String impl, Thread.Builder go, int n, int ways) throws InterruptedException {
-        Pipe<Integer>[] chans = new Pipe[ways];
+        Pipe<Integer>[] chans = (Pipe<Integer>[]) new Pipe<?>[ways];
         for (int i = 0; i < ways; i++) {
             chans[i] = Pipe.of(impl, 64);
         }

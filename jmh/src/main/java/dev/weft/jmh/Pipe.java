@@ -50,18 +50,19 @@ sealed interface Pipe<T> {
      * Receives one value from whichever of {@code pipes} has one first (Go's {@code select} with
      * one receive case per pipe). All pipes must be of one implementation, weft or jox.
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // generic arrays of T's clauses; pipes[i] is of pipes[0]'s kind (see above)
     static <T> T selectReceive(Pipe<T>[] pipes) throws InterruptedException {
         switch (pipes[0]) {
             case Weft<T> w -> {
-                SelectClause<T>[] cases = new SelectClause[pipes.length];
+                SelectClause<T>[] cases = (SelectClause<T>[]) new SelectClause<?>[pipes.length];
                 for (int i = 0; i < pipes.length; i++) {
                     cases[i] = ((Weft<T>) pipes[i]).chan.onReceive(v -> v);
                 }
                 return Select.select(cases);
             }
             case Jox<T> j -> {
-                com.softwaremill.jox.SelectClause<T>[] cases = new com.softwaremill.jox.SelectClause[pipes.length];
+                com.softwaremill.jox.SelectClause<T>[] cases =
+                        (com.softwaremill.jox.SelectClause<T>[]) new com.softwaremill.jox.SelectClause<?>[pipes.length];
                 for (int i = 0; i < pipes.length; i++) {
                     cases[i] = ((Jox<T>) pipes[i]).channel.receiveClause();
                 }

@@ -113,8 +113,8 @@ class WorkloadsTest {
 
     @Test
     void theJdkHasNoSelect() {
-        @SuppressWarnings("unchecked")
-        Pipe<Integer>[] pipes = new Pipe[] {Pipe.of("jdk", 1)};
+        @SuppressWarnings("unchecked") // a generic array holding one Pipe<Integer>
+        Pipe<Integer>[] pipes = (Pipe<Integer>[]) new Pipe<?>[] {Pipe.of("jdk", 1)};
         assertThrows(UnsupportedOperationException.class, () -> Pipe.selectReceive(pipes));
     }
 

@@ -65,10 +65,17 @@ class OversubscribedTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
+            // Not InterruptedException: try-with-resources could suppress it under the body's exception,
+            // and the interrupt with it (javac's [try] lint). Interrupted, it restores the flag and fails.
             stop.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
+            try {
+                for (Thread t : threads) {
+                    t.join(30_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while joining the hogs", e);
             }
         }
     }
@@ -108,7 +115,7 @@ class OversubscribedTest {
     @Test
     void starvedCarriersAreNotBlocked() throws Exception {
         try (GoScheduler s = GoScheduler.create(2);
-                Hogs hogs = new Hogs(HOGS)) {
+                Hogs _ = new Hogs(HOGS)) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < 40; i++) { // 2 compute, 38 wait: work waits behind each P
@@ -133,7 +140,7 @@ class OversubscribedTest {
     void aBlockedCarrierIsStillHandedOffUnderOverload() throws Exception {
         Process cat = new ProcessBuilder("cat").start(); // its stdout: a pipe nobody writes yet
         try (GoScheduler s = GoScheduler.create(1);
-                Hogs hogs = new Hogs(HOGS)) {
+                Hogs _ = new Hogs(HOGS)) {
             InputStream pipe = cat.getInputStream();
             CountDownLatch reading = new CountDownLatch(1);
             AtomicInteger read = new AtomicInteger(Integer.MIN_VALUE);
@@ -180,7 +187,7 @@ class OversubscribedTest {
     @Test
     void resizingWhileBusyKeepsCarriersBounded() throws Exception {
         try (GoScheduler s = GoScheduler.create(2);
-                Hogs hogs = new Hogs(8)) {
+                Hogs _ = new Hogs(8)) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
