@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,11 +54,14 @@ class ChannelLeakCheckTest {
         Chan<String> results = Chan.unbuffered();
         try (GoScheduler s = GoScheduler.create(2);
                 AutoCloseable _ = () -> closeIfOpen(results)) { // a failed assertion must not hang in close()
+            AtomicBoolean endedByClose = new AtomicBoolean();
             Thread receiver = s.virtualThreadBuilder()
                     .name("forgotten-receiver")
                     .start(() -> {
                         try {
                             results.receive();
+                        } catch (ChannelClosedException e) {
+                            endedByClose.set(true); // Go's receive on a closed channel: the receiver ends
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -83,6 +87,7 @@ class ChannelLeakCheckTest {
             // Go's fix: close the channel; the receiver ends, and the check passes
             results.close();
             receiver.join();
+            assertTrue(endedByClose.get(), "the receiver ends because the channel is closed");
             Goroutines.verifyNone(Duration.ofSeconds(10), before);
         }
     }

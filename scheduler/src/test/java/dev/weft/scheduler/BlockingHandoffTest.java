@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.test.support.ExpectedLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CountDownLatch;
@@ -307,44 +308,22 @@ class BlockingHandoffTest {
 
     /**
      * Past -Dweft.maxthreads no carrier is started: the P stays with the blocked one, nothing
-     * breaks. The ERROR names the builder's {@code maxThreads(1)}, which it came from, not the
-     * property (builder review P1), as slf4j-simple writes it to System.err.
+     * breaks. sysmon's ERROR names the builder's {@code maxThreads(1)}, which it came from, not the
+     * property (builder review P1); captured, not printed.
      */
     @Test
     void maxThreadsCapsTheCarriers() throws Exception {
-        java.io.PrintStream err = System.err;
-        captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(
-                new java.io.OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        err.write(b);
-                        synchronized (captured) {
-                            captured.write(b);
-                        }
-                    }
-                },
-                true));
-        try {
-            maxThreadsCapsTheCarriersAndSays();
-        } finally {
-            System.setErr(err);
-        }
-        String log = captured();
-        assertTrue(log.contains("carriers allowed by maxThreads(1) exist"), log);
-        assertTrue(log.contains("Raise maxThreads(...) on the GoScheduler.builder()"), log);
-        assertFalse(log.contains("-Dweft.maxthreads"), log);
-    }
-
-    private java.io.ByteArrayOutputStream captured;
-
-    private String captured() {
-        synchronized (captured) {
-            return captured.toString();
+        try (ExpectedLog log = ExpectedLog.capture("ERROR", "carriers allowed by maxThreads(1) exist")) {
+            maxThreadsCapsTheCarriersAndSays(log);
+            String error = log.lines().getFirst();
+            assertTrue(error.contains("ERROR dev.weft.scheduler.engine.CarrierScheduler - "), error);
+            assertTrue(error.contains(": cannot hand P0 of blocked carrier "), error);
+            assertTrue(error.contains("Raise maxThreads(...) on the GoScheduler.builder()"), error);
+            assertFalse(error.contains("-Dweft.maxthreads"), error);
         }
     }
 
-    private void maxThreadsCapsTheCarriersAndSays() throws Exception {
+    private void maxThreadsCapsTheCarriersAndSays(ExpectedLog log) throws Exception {
         try (GoScheduler s = GoScheduler.builder().gomaxprocs(1).maxThreads(1).build()) {
             InputStream pipe = silentPipe();
             CountDownLatch reading = new CountDownLatch(1);
@@ -363,11 +342,11 @@ class BlockingHandoffTest {
             assertFalse(done.await(200, TimeUnit.MILLISECONDS), "no carrier may take the P: " + s.stats());
             assertEquals(0, s.stats().handoffs());
             assertEquals(1, s.stats().carriers());
-            awaitTrue(
-                    "sysmon's ERROR that no carrier may be started",
-                    10_000,
-                    () -> captured().contains("carriers allowed by"));
-            release();
+            try {
+                log.await(java.time.Duration.ofSeconds(10)); // sysmon's ERROR that no carrier may be started
+            } finally {
+                release(); // so that close() can't hang when the ERROR never comes
+            }
             assertTrue(done.await(10, TimeUnit.SECONDS), "runs once the carrier is back");
             assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
         }

@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.weft.scheduler.engine.EngineAccess;
 import dev.weft.scheduler.engine.SchedulerMBean;
 import dev.weft.test.support.ChildJvm;
+import dev.weft.test.support.ExpectedLog;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -148,9 +150,16 @@ class SchedulerMBeanTest {
             ObjectName first = EngineAccess.mbeanName(s.scheduler());
             try {
                 assertNotNull(first);
-                ObjectName second =
-                        assertDoesNotThrow(() -> SchedulerMBean.register(EngineAccess.mxbean(s.scheduler()), s.name()));
-                assertNull(second);
+                try (ExpectedLog log = ExpectedLog.capture("WARN", "not registered with JMX")) {
+                    ObjectName second = assertDoesNotThrow(
+                            () -> SchedulerMBean.register(EngineAccess.mxbean(s.scheduler()), s.name()));
+                    assertNull(second);
+                    // logged at once, by this platform thread: the scheduler's name and JMX's reason
+                    String warn = log.await(Duration.ofSeconds(10)).getFirst();
+                    assertTrue(warn.contains("WARN " + SchedulerMBean.class.getName() + " - "), warn);
+                    assertTrue(warn.contains("GoScheduler " + s.name() + ": not registered with JMX"), warn);
+                    assertTrue(warn.contains("InstanceAlreadyExistsException"), warn);
+                }
                 assertTrue(SERVER.isRegistered(first), "the first registration stays");
             } finally {
                 SchedulerMBean.unregister(first);

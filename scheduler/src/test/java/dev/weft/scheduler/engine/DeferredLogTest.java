@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.scheduler.GoScheduler;
 import dev.weft.scheduler.TestAccess;
+import dev.weft.test.support.ExpectedLog;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,15 @@ class DeferredLogTest {
         });
         assertTrue(t.join(Duration.ofSeconds(10)));
         assertEquals(DeferredLog.MAX_PENDING, deferred.pending());
-        deferred.drain(); // writes the queued lines, then a WARN with the 100 dropped
-        assertEquals(DeferredLog.MAX_PENDING, written.get());
-        assertEquals(0, deferred.pending());
+        try (ExpectedLog log = ExpectedLog.capture("WARN", "log lines of weft's carriers were dropped")) {
+            deferred.drain(); // writes the queued lines, then a WARN with the 100 dropped
+            assertEquals(DeferredLog.MAX_PENDING, written.get());
+            assertEquals(0, deferred.pending());
+            String warn = log.await(Duration.ofSeconds(10)).getFirst();
+            assertTrue(
+                    warn.endsWith(" - 100 log lines of weft's carriers were dropped: more than "
+                            + DeferredLog.MAX_PENDING + " were waiting to be written"),
+                    warn);
+        }
     }
 }

@@ -140,7 +140,7 @@ public final class ExpectedLog implements AutoCloseable {
      *                        thread is interrupted (its interrupt status is kept)
      */
     public List<String> await(Duration timeout) {
-        Await.awaitTrue("a " + level + " line containing each of " + texts, timeout, this::allSeen);
+        Await.awaitTrue("a line at " + level + " containing each of " + texts, timeout, this::allSeen);
         return lines();
     }
 
@@ -176,7 +176,7 @@ public final class ExpectedLog implements AutoCloseable {
             active = null;
         }
         if (!missing.isEmpty()) {
-            throw new AssertionError("expected a " + level + " line containing each of " + missing
+            throw new AssertionError("expected a line at " + level + " containing each of " + missing
                     + ", but none was logged; captured: " + lines());
         }
     }

@@ -74,7 +74,8 @@ class ExpectedLogTest {
         ExpectedLog log = ExpectedLog.capture("WARN", "seen", "never logged");
         System.err.println("[main] WARN a.B - seen");
         AssertionError e = assertThrows(AssertionError.class, log::close);
-        assertTrue(e.getMessage().contains("expected a WARN line containing each of [never logged]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("expected a line at WARN containing each of [never logged]"), e.getMessage());
         assertSame(recorder, System.err, "System.err is restored");
         log.close(); // idempotent
         System.err.println("[main] WARN a.B - seen");
@@ -95,7 +96,7 @@ class ExpectedLogTest {
     void awaitFailsAfterItsTimeout() {
         try (ExpectedLog log = ExpectedLog.capture("INFO", "never")) {
             AssertionError e = assertThrows(AssertionError.class, () -> log.await(Duration.ofMillis(20)));
-            assertTrue(e.getMessage().contains("a INFO line containing each of [never]"), e.getMessage());
+            assertTrue(e.getMessage().contains("a line at INFO containing each of [never]"), e.getMessage());
             System.err.println("[main] INFO a.B - never mind"); // so that close() passes
         }
     }
