@@ -17,6 +17,7 @@ import dev.weft.test.support.ChildJvm;
 import dev.weft.test.support.ExpectedLog;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,7 +86,10 @@ class SchedulerMBeanTest {
             try {
                 GoSchedulerMXBean proxy = JMX.newMXBeanProxy(SERVER, name, GoSchedulerMXBean.class);
                 assertEquals(s.name(), proxy.getName());
-                proxy.setGomaxprocs(3);
+                try (ExpectedLog log = ExpectedLog.capture("INFO", ": gomaxprocs 2 -> 3 (set through JMX)")) {
+                    proxy.setGomaxprocs(3);
+                    assertEquals(List.of(jmxWrite(s, 2, 3)), log.lines(), "each write is logged, once");
+                }
                 assertEquals(3, s.gomaxprocs());
                 assertTrue(proxy.getSchedtrace().startsWith("gomaxprocs=3 "), proxy.getSchedtrace());
             } finally {
@@ -99,11 +103,14 @@ class SchedulerMBeanTest {
         try (GoScheduler s = GoScheduler.create(2)) {
             ObjectName name = EngineAccess.mbeanName(s.scheduler());
             try {
-                SERVER.setAttribute(name, new Attribute("Gomaxprocs", 4));
-                assertEquals(4, s.gomaxprocs());
-                assertEquals(4, SERVER.getAttribute(name, "Gomaxprocs"));
-                SERVER.setAttribute(name, new Attribute("Gomaxprocs", 1));
-                assertEquals(1, s.gomaxprocs());
+                try (ExpectedLog log = ExpectedLog.capture("INFO", "(set through JMX)")) {
+                    SERVER.setAttribute(name, new Attribute("Gomaxprocs", 4));
+                    assertEquals(4, s.gomaxprocs());
+                    assertEquals(4, SERVER.getAttribute(name, "Gomaxprocs"));
+                    SERVER.setAttribute(name, new Attribute("Gomaxprocs", 1));
+                    assertEquals(1, s.gomaxprocs());
+                    assertEquals(List.of(jmxWrite(s, 2, 4), jmxWrite(s, 4, 1)), log.lines());
+                }
             } finally {
                 SchedulerMBean.unregister(name);
             }
@@ -136,12 +143,21 @@ class SchedulerMBeanTest {
                 calls.incrementAndGet();
                 return s.gomaxprocs(n);
             });
-            mbean.setGomaxprocs(3);
+            try (ExpectedLog log = ExpectedLog.capture("INFO", ": gomaxprocs 2 -> 3 (set through JMX)")) {
+                mbean.setGomaxprocs(3);
+                assertEquals(List.of(jmxWrite(s, 2, 3)), log.lines());
+            }
             assertEquals(1, calls.get());
             assertEquals(3, s.gomaxprocs());
             assertThrows(IllegalArgumentException.class, () -> mbean.setGomaxprocs(0));
             assertEquals(1, calls.get(), "a bad value never reaches the operator");
         }
+    }
+
+    /** The INFO line of a write through JMX, as slf4j-simple writes it from the test's thread. */
+    private static String jmxWrite(GoScheduler s, int from, int to) {
+        return "[main] INFO " + SchedulerMBean.class.getName() + " - GoScheduler " + s.name() + ": gomaxprocs " + from
+                + " -> " + to + " (set through JMX)";
     }
 
     @Test

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.scheduler.engine.CpuLimit;
 import dev.weft.scheduler.engine.EngineAccess;
 import dev.weft.scheduler.engine.SysmonSettings;
+import dev.weft.test.support.ExpectedLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -186,10 +188,14 @@ class SysmonTest {
     @Test
     void followsTheContainerCpuLimitLive() throws Exception {
         container("300000 100000"); // 3 CPUs
-        try (GoScheduler s = GoScheduler.builder()
-                .name("weft-test-cgroup")
-                .cpuLimit(this::containerCpus)
-                .build()) {
+        try (ExpectedLog log = ExpectedLog.capture(
+                        "INFO",
+                        "weft-test-cgroup: CPU limit changed, gomaxprocs 3 -> 6",
+                        "weft-test-cgroup: CPU limit changed, gomaxprocs 6 -> 2");
+                GoScheduler s = GoScheduler.builder()
+                        .name("weft-test-cgroup")
+                        .cpuLimit(this::containerCpus)
+                        .build()) {
             assertEquals(3, s.gomaxprocs());
             container("600000 100000");
             awaitTrue("gomaxprocs follows the quota up to 6", 10_000, () -> s.gomaxprocs() == 6);
@@ -197,6 +203,7 @@ class SysmonTest {
             awaitTrue("gomaxprocs follows the quota down to 2", 10_000, () -> s.gomaxprocs() == 2);
             assertEquals(2, s.stats().localQueues().length);
             s.go(() -> {}).join(); // still schedules
+            log.await(Duration.ofSeconds(10)); // sysmon says so, once per change
         }
     }
 
@@ -204,8 +211,13 @@ class SysmonTest {
     @Test
     void theCpuLimitGrowsGomaxprocsUpToMaxThreadsOnly() {
         AtomicInteger cpus = new AtomicInteger(2);
-        try (GoScheduler s =
-                GoScheduler.builder().maxThreads(4).cpuLimit(cpus::get).build()) {
+        try (ExpectedLog log = ExpectedLog.capture(
+                        "INFO",
+                        ": CPU limit changed, gomaxprocs 2 -> 4",
+                        ": CPU limit changed, gomaxprocs 4 -> 3",
+                        ": CPU limit changed, gomaxprocs 3 -> 4");
+                GoScheduler s =
+                        GoScheduler.builder().maxThreads(4).cpuLimit(cpus::get).build()) {
             assertEquals(2, s.gomaxprocs());
             cpus.set(8);
             awaitTrue("gomaxprocs grows to maxThreads, 4, not to 8", 10_000, () -> s.gomaxprocs() == 4);
@@ -214,6 +226,7 @@ class SysmonTest {
             cpus.set(100);
             awaitTrue("capped again", 10_000, () -> s.gomaxprocs() == 4);
             assertTrue(EngineAccess.followsCpuLimit(s.scheduler()));
+            log.await(Duration.ofSeconds(10));
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.scheduler.engine.EngineAccess;
 import dev.weft.scheduler.engine.SchedulerMBean;
+import dev.weft.test.support.ExpectedLog;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,7 +238,16 @@ class VirtualThreadCallersTest {
     @ValueSource(ints = {1, 2})
     void jmxWritesFromItsOwnVirtualThreads(int procs) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (int round = 0; round < 40; round++) {
+        int rounds = 40;
+        try (ExpectedLog log = ExpectedLog.capture("INFO", "(set through JMX)")) {
+            jmxWrites(server, procs, rounds);
+            assertEquals(
+                    rounds * CALLERS, log.lines().size(), "each write logs one INFO line, from its virtual thread");
+        }
+    }
+
+    private static void jmxWrites(MBeanServer server, int procs, int rounds) throws Exception {
+        for (int round = 0; round < rounds; round++) {
             try (GoScheduler s = GoScheduler.create(procs)) {
                 ObjectName name = SchedulerMBean.objectName(s.name());
                 EngineAccess.registerMBeanIfJmxStarted(s.scheduler());
