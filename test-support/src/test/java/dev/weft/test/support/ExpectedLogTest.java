@@ -109,7 +109,7 @@ class ExpectedLogTest {
         assertTrue(level.getMessage().contains("use e.g. \"WARN\""), level.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ExpectedLog.capture("WARN"));
         assertThrows(IllegalArgumentException.class, () -> ExpectedLog.capture("WARN", ""));
-        try (ExpectedLog log = ExpectedLog.capture("WARN", "x")) {
+        try (ExpectedLog _ = ExpectedLog.capture("WARN", "x")) {
             IllegalStateException twice =
                     assertThrows(IllegalStateException.class, () -> ExpectedLog.capture("WARN", "y"));
             assertTrue(twice.getMessage().contains("already capturing"), twice.getMessage());
