@@ -26,6 +26,7 @@ public interface Engine extends Executor, SchedulerMBean.View {
      *                 null: a face of its own
      * @param owner    the public face ({@link GoScheduler}), returned by {@link #currentOwner};
      *                 the engine never calls it
+     * @return the new engine, not started
      */
     static Engine create(
             String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face, Object owner) {
