@@ -9,7 +9,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 
 /**
- * The agent proper, called by {@link WeftAgent} on JDK 25: makes weft's
+ * The agent proper, called by {@code WeftAgent} (the Java 8 entry point) on JDK 25: makes weft's
  * {@code GoScheduler.global()} the scheduler of every virtual thread created without one.
  *
  * <p>In this order, so that nothing changes until every check has passed:
@@ -36,7 +36,7 @@ public final class AgentMain {
     private AgentMain() {}
 
     /**
-     * Called reflectively by {@link WeftAgent}.
+     * Called reflectively by {@code WeftAgent}.
      *
      * @param options the agent options, or null
      * @param inst    the JVM's instrumentation

@@ -83,12 +83,17 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
         /**
          * How long goroutines may take to end after the test: {@code "500ms"}, {@code "2s"},
          * {@code "0"} (look once), or ISO-8601 ({@code "PT1.5S"}); not negative.
+         *
+         * @return the grace period as text; a malformed or negative one fails the test before it
+         *     runs with an {@code ExtensionConfigurationException} naming the value
          */
         String grace() default DEFAULT_GRACE_TEXT;
 
         /**
          * Whether goroutines alive before the test are ignored (goleak's {@code IgnoreCurrent});
          * {@code false} reports every goroutine alive after the test.
+         *
+         * @return whether goroutines alive when the test starts are left out (default {@code true})
          */
         boolean ignoreCurrent() default true;
 
@@ -100,21 +105,42 @@ public final class GoroutineLeakCheck implements BeforeEachCallback, AfterEachCa
          * (with {@link #ignoreCurrent()}), never the JDK's I/O pollers. {@code false} checks weft
          * schedulers' goroutines alone, e.g. when a library the test uses keeps virtual threads
          * of its own.
+         *
+         * @return whether the JDK default scheduler's virtual threads are checked (default
+         *     {@code true})
          */
         boolean includeJdkDefaultScheduler() default true;
 
-        /** {@link Goroutines.Option#ignoreTopFunction}: {@code "com.example.Worker.loop"}. */
+        /**
+         * {@link Goroutines.Option#ignoreTopFunction}: {@code "com.example.Worker.loop"}.
+         *
+         * @return {@code class.method} names, binary class name fully qualified; a goroutine
+         *     with one of them in a frame from the top of its stack down to its first user frame
+         *     (outside the JDK and weft), that one included, is ignored
+         */
         String[] ignoreTopFunction() default {};
 
-        /** {@link Goroutines.Option#ignoreAnyFunction}: {@code "com.example.Worker.loop"}. */
+        /**
+         * {@link Goroutines.Option#ignoreAnyFunction}: {@code "com.example.Worker.loop"}.
+         *
+         * @return {@code class.method} names, binary class name fully qualified; a goroutine
+         *     with one of them anywhere on its stack is ignored
+         */
         String[] ignoreAnyFunction() default {};
 
-        /** {@link Goroutines.Option#ignoreThreadNamePrefix}: {@code "cache-refresher-"}. */
+        /**
+         * {@link Goroutines.Option#ignoreThreadNamePrefix}: {@code "cache-refresher-"}.
+         *
+         * @return thread-name prefixes; a goroutine whose name starts with one of them is ignored
+         */
         String[] ignoreThreadNamePrefix() default {};
 
         /**
          * {@link Goroutines.Option#ignore}: classes with a no-argument constructor (any
          * visibility); a goroutine is ignored if one of them tests true. Created per test.
+         *
+         * @return the predicate classes; one that cannot be created fails the test before it runs
+         *     with an {@code ExtensionConfigurationException} naming the class
          */
         Class<? extends Predicate<Goroutine>>[] ignore() default {};
     }

@@ -75,7 +75,12 @@ public final class CpuLimit {
 
     private CpuLimit() {}
 
-    /** The container-aware CPU count of this process, from the real {@code /proc/self}. */
+    /**
+     * The container-aware CPU count of this process, from the real {@code /proc/self}.
+     *
+     * @return at least 1: {@code min(CPUs this process may run on, max(2, ceil(cgroup limit)))}
+     *     as Go computes it (see the class comment), the fallback where {@code /proc} cannot be read
+     */
     public static int containerAwareCpus() {
         return containerAwareCpus(PROC_SELF, FS_ROOT, () -> Runtime.getRuntime().availableProcessors());
     }
@@ -84,6 +89,8 @@ public final class CpuLimit {
      * The container-aware CPU count, reading {@code procSelfDir/{status,cgroup,mountinfo}} and
      * resolving mount points from mountinfo under {@code fsRoot}.
      *
+     * @param procSelfDir  the {@code /proc/self} directory to read (a copy, in tests)
+     * @param fsRoot       the directory mountinfo's mount points are relative to ({@code /})
      * @param fallbackCpus the CPU count when {@code status} cannot be read
      * @return at least 1
      */

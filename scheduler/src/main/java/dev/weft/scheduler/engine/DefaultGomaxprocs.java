@@ -44,6 +44,7 @@ public final class DefaultGomaxprocs {
      * The default size from {@code -Dgomaxprocs}, then {@code GOMAXPROCS}, then the
      * container-aware CPU count.
      *
+     * @return the size, 1 to {@link #MAX}
      * @throws IllegalStateException if the property or the environment variable is set to
      *     something that is not an integer from 1 to {@link #MAX}
      */
@@ -56,6 +57,10 @@ public final class DefaultGomaxprocs {
      * {@code cpus}. The CPU count is clamped to 1..{@link #MAX} (a machine may have more CPUs than
      * we have Ps); explicit settings are not clamped but checked.
      *
+     * @param propertyValue the value of {@code -Dgomaxprocs}, or null when unset
+     * @param envValue      the value of {@code GOMAXPROCS}, or null when unset
+     * @param cpus          the CPU count, asked only when neither is set
+     * @return the size, 1 to {@link #MAX}
      * @throws IllegalStateException if a value that is set is not an integer from 1 to {@link
      *     #MAX}; the message names the source and the value
      */
@@ -69,7 +74,11 @@ public final class DefaultGomaxprocs {
         return Math.clamp(cpus.getAsInt(), 1, MAX);
     }
 
-    /** Whether {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set: then the CPU limit does not size us. */
+    /**
+     * Whether {@code -Dgomaxprocs} or {@code GOMAXPROCS} is set: then the CPU limit does not size us.
+     *
+     * @return true if either is set (to any value)
+     */
     public static boolean explicit() {
         return System.getProperty(PROPERTY) != null || System.getenv(ENV) != null;
     }
@@ -77,6 +86,7 @@ public final class DefaultGomaxprocs {
     /**
      * Checks a size given in code ({@code GoScheduler.create(n)}, resize).
      *
+     * @param n the size to check
      * @return {@code n}
      * @throws IllegalArgumentException if {@code n} is not from 1 to {@link #MAX}, in the shape
      *     of the builder's other setters: {@code gomaxprocs(0) is not valid: gomaxprocs

@@ -26,6 +26,7 @@ public interface Engine extends Executor, SchedulerMBean.View {
      *                 null: a face of its own
      * @param owner    the public face ({@link GoScheduler}), returned by {@link #currentOwner};
      *                 the engine never calls it
+     * @return the new engine, not started
      */
     static Engine create(
             String name, int procs, SysmonSettings settings, IntSupplier cpuLimit, JdkScheduler face, Object owner) {
@@ -35,6 +36,8 @@ public interface Engine extends Executor, SchedulerMBean.View {
     /**
      * The owner given to {@link #create} of the engine whose carrier runs the current virtual
      * thread, or null (a platform thread, another scheduler's virtual thread).
+     *
+     * @return that owner, or null; never blocks
      */
     static Object currentOwner() {
         return CarrierScheduler.currentOwner();
@@ -45,6 +48,8 @@ public interface Engine extends Executor, SchedulerMBean.View {
      * carrier under the current virtual thread on. Returns the engine to pass to
      * {@link #exitBlocking}, or null when there was nothing to hand on (not a weft carrier, no
      * P, or not inside a task).
+     *
+     * @return the engine whose P was handed on, or null if none was
      */
     static Engine enterBlocking() {
         return CarrierScheduler.enterBlocking();
@@ -73,13 +78,25 @@ public interface Engine extends Executor, SchedulerMBean.View {
     /** Starts the engine, once: registers its MXBean if JMX is up, starts sysmon, binds its JDK face. */
     void start();
 
-    /** What the JDK's virtual threads of this engine are given as their scheduler. */
+    /**
+     * What the JDK's virtual threads of this engine are given as their scheduler.
+     *
+     * @return this engine's JDK face; the same one for the engine's life
+     */
     JdkScheduler jdk();
 
-    /** The timers of this engine's timed parks ({@link JdkScheduler#schedule}); stopped at termination. */
+    /**
+     * The timers of this engine's timed parks ({@link JdkScheduler#schedule}); stopped at termination.
+     *
+     * @return this engine's timer queue; the same one for the engine's life
+     */
     TimerQueue timers();
 
-    /** The owner given to {@link #create}. */
+    /**
+     * The owner given to {@link #create}.
+     *
+     * @return the public face, never called by the engine
+     */
     Object owner();
 
     /**
@@ -92,21 +109,44 @@ public interface Engine extends Executor, SchedulerMBean.View {
      */
     int resizeExplicitly(int n, String reason);
 
-    /** Started-but-unfinished virtual threads and queued plain tasks; never negative. */
+    /**
+     * Started-but-unfinished virtual threads and queued plain tasks.
+     *
+     * @return their count, {@code >= 0}; a racy snapshot, exact only once nothing starts any more
+     */
     long liveGoroutines();
 
     /** Rejects new virtual threads from now on; terminates once every goroutine ended. */
     void shutdown();
 
+    /**
+     * Whether {@link #shutdown} was called (Go has none; {@code ExecutorService}'s rule).
+     *
+     * @return true once this engine rejects new virtual threads
+     */
     boolean isShutdown();
 
-    /** Terminated, every carrier gone, the MXBean unregistered. */
+    /**
+     * Terminated, every carrier gone, the MXBean unregistered.
+     *
+     * @return true once all of that holds; it then holds for good
+     */
     boolean isFullyTerminated();
 
-    /** Waits up to {@code nanos} for {@link #isFullyTerminated}; true if it is. */
+    /**
+     * Waits up to {@code nanos} for {@link #isFullyTerminated}.
+     *
+     * @param nanos how long to wait at most, in nanoseconds; 0 or less: do not wait
+     * @return true if it is fully terminated, false if the time ran out first
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
     boolean awaitTermination(long nanos) throws InterruptedException;
 
-    /** Waits for {@link #isFullyTerminated}. */
+    /**
+     * Waits, without a time limit, for {@link #isFullyTerminated}.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
     void awaitTermination() throws InterruptedException;
 
     @Override

@@ -24,6 +24,12 @@ import jdk.jfr.Timespan;
 @Description("A processor (P) was handed from a blocked carrier thread to another one")
 @StackTrace(false)
 public final class HandoffEvent extends Event {
+    /**
+     * An empty event, its fields unset; weft creates one per hand-off, in {@link #emit}. Public
+     * as JFR requires of an event's class; not for callers outside weft.
+     */
+    public HandoffEvent() {}
+
     /** Why the P was handed off: sysmon saw its carrier blocked too long. */
     static final String SYSMON = "sysmon";
     /** Why the P was handed off: its carrier announced a blocking call. */

@@ -84,6 +84,7 @@ public final class JdkScheduler extends ForkJoinPool {
      * The face the JDK is to use as its default virtual-thread scheduler: bound to
      * {@link GoScheduler#global()} when that is built, on first use. Once per JVM.
      *
+     * @return the new face, not yet bound
      * @throws IllegalStateException on a second call
      */
     public static synchronized JdkScheduler newJdkDefault() {
@@ -95,7 +96,11 @@ public final class JdkScheduler extends ForkJoinPool {
         return face;
     }
 
-    /** The JDK default face made by {@link #newJdkDefault()}, if there is one. */
+    /**
+     * The JDK default face made by {@link #newJdkDefault()}, if there is one.
+     *
+     * @return that face, or null if the agent did not make one
+     */
     public static JdkScheduler jdkDefault() {
         return jdkDefault;
     }

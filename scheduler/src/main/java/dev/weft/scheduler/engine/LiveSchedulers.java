@@ -9,7 +9,7 @@ import java.util.WeakHashMap;
 
 /**
  * Every {@link GoScheduler} created in this JVM and not yet garbage collected: what
- * {@link Goroutines} walks to find the goroutines of all weft schedulers (the JDK keeps no list
+ * {@link dev.weft.scheduler.Goroutines} walks to find the goroutines of all weft schedulers (the JDK keeps no list
  * of the schedulers its virtual threads use).
  *
  * <p>Weak: the registry never keeps a scheduler alive. A scheduler with a live virtual thread is
@@ -19,7 +19,7 @@ import java.util.WeakHashMap;
  * not override it.
  *
  * <p>Thread-safety: one monitor, held for a few instructions, never by carriers (only by
- * an engine's start, sysmon's deadlock watch and callers of {@link Goroutines}).
+ * an engine's start, sysmon's deadlock watch and callers of {@link dev.weft.scheduler.Goroutines}).
  */
 public final class LiveSchedulers {
     private static final Set<CarrierScheduler> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
@@ -33,7 +33,11 @@ public final class LiveSchedulers {
         }
     }
 
-    /** The schedulers registered and not yet collected, terminated ones left out. A snapshot. */
+    /**
+     * The schedulers registered and not yet collected, terminated ones left out. A snapshot.
+     *
+     * @return a new mutable list, in no particular order
+     */
     public static List<Engine> live() {
         List<Engine> all;
         synchronized (LIVE) {
@@ -71,7 +75,11 @@ public final class LiveSchedulers {
         return false;
     }
 
-    /** Entries not yet collected, terminated ones included (tests). */
+    /**
+     * Entries not yet collected, terminated ones included (tests).
+     *
+     * @return their count, {@code >= 0}
+     */
     public static int size() {
         synchronized (LIVE) {
             return LIVE.size();

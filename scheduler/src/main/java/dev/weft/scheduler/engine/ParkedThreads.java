@@ -168,12 +168,20 @@ public final class ParkedThreads {
         UNAVAILABLE = unavailable;
     }
 
-    /** Whether {@link #virtualThreadsOf} works on this JVM. */
+    /**
+     * Whether {@link #virtualThreadsOf} works on this JVM.
+     *
+     * @return true if the JDK's thread containers could be reached (see {@link #unavailableReason()})
+     */
     public static boolean available() {
         return UNAVAILABLE == null;
     }
 
-    /** Why {@link #virtualThreadsOf} does not work here, or null if it does. */
+    /**
+     * Why {@link #virtualThreadsOf} does not work here, or null if it does.
+     *
+     * @return the reason (what could not be reached, and why), or null
+     */
     public static String unavailableReason() {
         return UNAVAILABLE;
     }
@@ -184,6 +192,8 @@ public final class ParkedThreads {
      * virtual thread started with a plain {@code Thread.ofVirtual()} inside one of them inherits
      * the scheduler and is included. A snapshot: threads start and end meanwhile.
      *
+     * @param scheduler the scheduler the threads were built with
+     * @return a new list of those threads, in no particular order
      * @throws IllegalStateException if not {@link #available()}
      */
     public static List<Thread> virtualThreadsOf(Executor scheduler) {
@@ -265,6 +275,9 @@ public final class ParkedThreads {
      *   <li>any other {@code WAITING} (parked without a blocker, or with a foreign one): OTHER.</li>
      * </ul>
      * If the state changed while the stack and blocker were read, the thread moved: RUNNING.
+     *
+     * @param t any thread, virtual or not
+     * @return what it waits for now; a snapshot (it may move on at once)
      */
     public static Wait classify(Thread t) {
         Thread.State state = t.getState();

@@ -19,10 +19,16 @@ import jdk.jfr.Name;
 @Category({"weft", "Scheduler"})
 @Description("A GoScheduler's number of processors (gomaxprocs) changed")
 public final class ResizeEvent extends Event {
-    /** Resized by {@link GoScheduler#gomaxprocs(int)}. */
+    /** Resized by {@link dev.weft.scheduler.GoScheduler#gomaxprocs(int)}. */
     public static final String API = "api";
-    /** Resized through the {@code Gomaxprocs} attribute of {@link GoSchedulerMXBean}. */
+    /** Resized through the {@code Gomaxprocs} attribute of {@link dev.weft.scheduler.GoSchedulerMXBean}. */
     public static final String JMX = "jmx";
+    /**
+     * An empty event, its fields unset; weft creates one per resize, in {@link #emit}. Public
+     * as JFR requires of an event's class; not for callers outside weft.
+     */
+    public ResizeEvent() {}
+
     /** Resized to follow a changed container CPU limit. */
     static final String CPU_LIMIT = "cpu-limit";
 

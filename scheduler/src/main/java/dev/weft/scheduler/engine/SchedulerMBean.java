@@ -36,13 +36,25 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
      * else that answers the same (tests). Safe from any thread.
      */
     public interface View {
-        /** The scheduler's name. */
+        /**
+         * The scheduler's name.
+         *
+         * @return the name, as given to the builder or {@code weft-<n>}; never null
+         */
         String name();
 
-        /** Its current gomaxprocs, 1 to {@value GoScheduler#MAX_GOMAXPROCS}. */
+        /**
+         * Its current gomaxprocs.
+         *
+         * @return the number of Ps, 1 to {@value GoScheduler#MAX_GOMAXPROCS}
+         */
         int gomaxprocs();
 
-        /** A racy snapshot of its state, as {@link GoScheduler#stats()}. */
+        /**
+         * A racy snapshot of its state, as {@link GoScheduler#stats()}.
+         *
+         * @return the snapshot; never null
+         */
         SchedulerStats stats();
     }
 
@@ -70,7 +82,10 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
      * name quoted only when it holds a character an ObjectName value can't (so the usual
      * {@code weft-1} stays readable, and is what {@code jconsole} shows).
      *
+     * @param schedulerName the scheduler's name, any string
+     * @return the ObjectName
      * @throws IllegalArgumentException if no ObjectName can be made of it (not expected after quoting)
+     * @throws NullPointerException     if {@code schedulerName} is null
      */
     public static ObjectName objectName(String schedulerName) {
         Objects.requireNonNull(schedulerName, "schedulerName");
@@ -100,6 +115,8 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
      * {@code ManagementFactory.getPlatformMBeanServer()}, a JMX agent started, JConsole or
      * VisualVM attached). Cheap; weft never starts JMX itself, because the platform MBeanServer
      * costs about 200 ms of start-up.
+     *
+     * @return true if any MBeanServer was created in this JVM
      */
     public static boolean jmxStarted() {
         return !MBeanServerFactory.findMBeanServer(null).isEmpty();
@@ -110,6 +127,8 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
      * ObjectName. Never throws: on failure it logs a warning and returns null, so a scheduler
      * never fails because of JMX.
      *
+     * @param mbean         the scheduler's MBean
+     * @param schedulerName the scheduler's name, for {@link #objectName}
      * @return the registered name, to pass to {@link #unregister}, or null if not registered
      */
     public static ObjectName register(SchedulerMBean mbean, String schedulerName) {
@@ -125,6 +144,8 @@ public final class SchedulerMBean implements GoSchedulerMXBean {
     /**
      * Unregisters a name returned by {@link #register}. Null-safe; a name that is not (or no
      * longer) registered is ignored; any other failure is logged, never thrown.
+     *
+     * @param name what {@link #register} returned, or null
      */
     public static void unregister(ObjectName name) {
         if (name == null) {

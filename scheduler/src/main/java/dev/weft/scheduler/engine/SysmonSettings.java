@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * What sysmon is told by system properties, read when a {@link GoScheduler} is created. A value
+ * What sysmon is told by system properties, read when a {@link dev.weft.scheduler.GoScheduler} is created. A value
  * that can't be parsed is an error that names the property, the value and what is allowed, as
  * for {@code -Dgomaxprocs}: a typo in a deployment flag should fail at start, not run silently
  * with a default.
@@ -39,6 +39,8 @@ public record SysmonSettings(
      * Checks a resize by hand of scheduler {@code scheduler} to {@code n} Ps against the carrier
      * limit, as {@link #checkCarriersFor} checks the size at creation.
      *
+     * @param scheduler the scheduler's name, for the message
+     * @param n         the new gomaxprocs
      * @throws IllegalArgumentException naming both settings and the fix, if {@code n > maxThreads}
      */
     public void checkResize(String scheduler, int n) {
@@ -67,7 +69,18 @@ public record SysmonSettings(
         Objects.requireNonNull(source, "source");
     }
 
-    /** Settings from the system properties ({@link Source#PROPERTIES}). */
+    /**
+     * Settings from the system properties ({@link Source#PROPERTIES}); the values as the record's
+     * components (see the class comment), already checked.
+     *
+     * @param handoffNanos     the hand-off threshold in nanoseconds; 0 is off
+     * @param maxThreads       the most carriers at once, {@code >= 1}
+     * @param schedtraceMillis the schedtrace period in milliseconds; 0 is off
+     * @param scheddetail      whether schedtrace adds a line per P and per carrier
+     * @param deadlock         what a deadlock does; not null
+     * @param keepAliveNanos   how long a spare carrier waits idle before it exits, in nanoseconds
+     * @throws NullPointerException if {@code deadlock} is null
+     */
     public SysmonSettings(
             long handoffNanos,
             int maxThreads,
@@ -78,7 +91,11 @@ public record SysmonSettings(
         this(handoffNanos, maxThreads, schedtraceMillis, scheddetail, deadlock, keepAliveNanos, Source.PROPERTIES);
     }
 
-    /** The carrier limit as it was set: {@code maxThreads(1)} from a builder, {@code -Dweft.maxthreads=1}. */
+    /**
+     * The carrier limit as it was set: {@code maxThreads(1)} from a builder, {@code -Dweft.maxthreads=1}.
+     *
+     * @return the setting as the user wrote it, for a message
+     */
     public String maxThreadsSetting() {
         return maxThreadsSetting(maxThreads);
     }
@@ -93,14 +110,22 @@ public record SysmonSettings(
         return source == Source.BUILDER ? "maxThreads(" + n + ")" : "-D" + MAX_THREADS_PROPERTY + "=" + n;
     }
 
-    /** How to raise the carrier limit where it was set, for the end of a message. */
+    /**
+     * How to raise the carrier limit where it was set, for the end of a message.
+     *
+     * @return a sentence without a final period, naming the builder setter or the property
+     */
     public String raiseMaxThreads() {
         return source == Source.BUILDER
                 ? "Raise maxThreads(...) on the GoScheduler.builder()"
                 : "Raise -D" + MAX_THREADS_PROPERTY;
     }
 
-    /** The deadlock mode as it was set: {@code deadlockMode FAIL} from a builder, {@code -Dweft.deadlock=fail}. */
+    /**
+     * The deadlock mode as it was set: {@code deadlockMode FAIL} from a builder, {@code -Dweft.deadlock=fail}.
+     *
+     * @return the setting as the user wrote it, for a message
+     */
     public String deadlockSetting() {
         return source == Source.BUILDER
                 ? "deadlockMode " + deadlock
@@ -159,16 +184,25 @@ public record SysmonSettings(
         OFF,
         /** Log an ERROR with each thread's stack (the default). */
         LOG,
-        /** Log, and fail the threads blocked in weft channels with a {@link DeadlockException}. */
+        /** Log, and fail the threads blocked in weft channels with a {@link dev.weft.scheduler.DeadlockException}. */
         FAIL;
 
-        /** The engine's constant for the public one of the same name. */
+        /**
+         * The engine's constant for the public one of the same name.
+         *
+         * @param mode the public mode; not null
+         * @return the constant of the same name
+         */
         public static DeadlockMode of(dev.weft.scheduler.DeadlockMode mode) {
             return valueOf(mode.name());
         }
     }
 
-    /** The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged, 30 s keep-alive. */
+    /**
+     * The defaults: 20 ms hand-off, 10000 carriers, no schedtrace, deadlocks logged, 30 s keep-alive.
+     *
+     * @return new settings with those values, {@link Source#PROPERTIES}
+     */
     public static SysmonSettings defaults() {
         return new SysmonSettings(
                 DEFAULT_HANDOFF_NANOS, DEFAULT_MAX_THREADS, 0, false, DeadlockMode.LOG, DEFAULT_KEEP_ALIVE_NANOS);
@@ -177,6 +211,7 @@ public record SysmonSettings(
     /**
      * The settings from the system properties.
      *
+     * @return the settings, the defaults for each property not set
      * @throws IllegalStateException naming the property, if one is set to something not allowed
      */
     public static SysmonSettings fromSystemProperties() {
@@ -187,6 +222,8 @@ public record SysmonSettings(
      * The settings from properties looked up in {@code properties} (which returns null for an
      * unset one), as {@link #fromSystemProperties()} reads them from the JVM's.
      *
+     * @param properties a property lookup: the value for a name, or null if unset
+     * @return the settings, the defaults for each property not set
      * @throws IllegalStateException naming the property, if one is set to something not allowed
      */
     public static SysmonSettings from(Function<String, String> properties) {
@@ -238,6 +275,7 @@ public record SysmonSettings(
     /**
      * Checks a hand-off threshold given in code, as {@value #HANDOFF_PROPERTY} is checked.
      *
+     * @param setting   the builder setter's name, for the message
      * @param threshold {@link Duration#ZERO} (off), or from 100 us to 1 h
      * @return it in nanoseconds
      * @throws IllegalArgumentException naming the setting, the value and the range
@@ -258,6 +296,7 @@ public record SysmonSettings(
     /**
      * Checks a keep-alive given in code, as {@value #KEEP_ALIVE_PROPERTY} is checked.
      *
+     * @param setting   the builder setter's name, for the message
      * @param keepAlive from 100 ms to 1 h
      * @return it in nanoseconds
      * @throws IllegalArgumentException naming the setting, the value and the range
@@ -270,6 +309,7 @@ public record SysmonSettings(
     /**
      * Checks a most-carriers count given in code, as {@value #MAX_THREADS_PROPERTY} is checked.
      *
+     * @param setting    the builder setter's name, for the message
      * @param maxThreads from 1 to {@link Integer#MAX_VALUE}
      * @return {@code maxThreads}
      * @throws IllegalArgumentException naming the setting, the value and the range
@@ -284,7 +324,8 @@ public record SysmonSettings(
     /**
      * Checks a schedtrace period given in code, as {@value #SCHEDTRACE_PROPERTY} is checked.
      *
-     * @param period {@link Duration#ZERO} (off), or whole milliseconds up to a day
+     * @param setting the builder setter's name, for the message
+     * @param period  {@link Duration#ZERO} (off), or whole milliseconds up to a day
      * @return it in milliseconds
      * @throws IllegalArgumentException naming the setting, the value and the range (a part of a
      *                                  millisecond is refused, not rounded)

@@ -48,6 +48,9 @@ public final class ThreadStates {
      * {@code Files.readSymbolicLink}: NIO's native buffers register with a {@code Cleaner} whose
      * list is a monitor that virtual threads doing file I/O take too, and a carrier must never
      * wait for a lock a virtual thread may hold (see {@link CarrierScheduler}).
+     *
+     * @return the calling platform thread's Linux TID ({@code > 0}), or {@link #NO_TID} where
+     *     {@code /proc/thread-self} cannot be read (not Linux, no procfs)
      */
     public static int currentTid() {
         try {
@@ -57,7 +60,13 @@ public final class ThreadStates {
         }
     }
 
-    /** The TID in a {@code /proc/thread-self} link target ({@code 1234/task/5678}), or {@link #NO_TID}. */
+    /**
+     * The TID in a {@code /proc/thread-self} link target ({@code 1234/task/5678}), or {@link #NO_TID}.
+     *
+     * @param link the link target, absolute or not
+     * @return the TID ({@code > 0}), or {@link #NO_TID} if {@code link} does not end in
+     *     {@code task/<positive int>}
+     */
     public static int tidOf(String link) {
         int slash = link.lastIndexOf('/');
         if (slash < 0 || !link.startsWith("task/", link.lastIndexOf('/', slash - 1) + 1)) {
@@ -76,6 +85,11 @@ public final class ThreadStates {
      * The comm is any 16 bytes and may hold spaces and parentheses ({@code (x) (y)}), so the state
      * is the field after the LAST {@code ')'}: the kernel ends the comm with the only ')' that
      * fields 3 on can't contain.
+     *
+     * @param line   the bytes read, from index 0
+     * @param length how many of them to parse, 0 to {@code line.limit()}
+     * @return {@link #RUNNABLE} (R), {@link #ASLEEP} (S, D) or {@link #UNKNOWN} (any other state,
+     *     or a line that is cut short or malformed)
      */
     public static int parseState(ByteBuffer line, int length) {
         assert length >= 0 && length <= line.limit() : length + " bytes of " + line.limit();
@@ -108,12 +122,23 @@ public final class ThreadStates {
             this.channel = channel;
         }
 
-        /** Opens thread {@code tid}'s stat file; null when it can't be (no TID, no /proc, thread gone). */
+        /**
+         * Opens thread {@code tid}'s stat file; null when it can't be (no TID, no /proc, thread gone).
+         *
+         * @param tid a Linux TID of this process, or {@link #NO_TID}
+         * @return the open stat file, for its owner to {@link #close()}; or null
+         */
         public static Stat open(int tid) {
             return open(tid, Path.of("/proc/self/task", Integer.toString(tid), "stat"));
         }
 
-        /** Opens {@code file} as thread {@code tid}'s stat file (tests give their own); null if unreadable. */
+        /**
+         * Opens {@code file} as thread {@code tid}'s stat file (tests give their own); null if unreadable.
+         *
+         * @param tid  the thread's TID; {@link #NO_TID} opens nothing
+         * @param file the stat file to read
+         * @return the open stat file, for its owner to {@link #close()}; or null
+         */
         public static Stat open(int tid, Path file) {
             if (tid == NO_TID) {
                 return null;
@@ -128,6 +153,8 @@ public final class ThreadStates {
         /**
          * The thread's state now: {@link #RUNNABLE}, {@link #ASLEEP} or {@link #UNKNOWN} (also
          * once the thread exited: procfs then fails the read with ESRCH, and the file is closed).
+         *
+         * @return the state; one {@code pread} of the file, allocating nothing
          */
         public int state() {
             FileChannel ch = channel;

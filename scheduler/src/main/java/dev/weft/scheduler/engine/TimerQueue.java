@@ -135,12 +135,20 @@ public final class TimerQueue {
         }
     }
 
-    /** Timers neither fired nor cancelled. */
+    /**
+     * Timers neither fired nor cancelled.
+     *
+     * @return their count, {@code >= 0}; a racy snapshot
+     */
     public int pending() {
         return Math.max(0, pending.get());
     }
 
-    /** Cancelled entries not yet dropped by the timer thread (for tests and diagnostics). */
+    /**
+     * Cancelled entries not yet dropped by the timer thread (for tests and diagnostics).
+     *
+     * @return their count, {@code >= 0}; a racy snapshot
+     */
     public int cancelledHeld() {
         return Math.max(0, cancelled.get());
     }

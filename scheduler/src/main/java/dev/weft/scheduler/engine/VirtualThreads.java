@@ -157,7 +157,12 @@ public final class VirtualThreads {
         return f.getInt(null);
     }
 
-    /** The exact flag to add, naming weft's module when it runs as a named module. */
+    /**
+     * The exact flag to add, naming weft's module when it runs as a named module.
+     *
+     * @param weft the module weft's classes are in (named on the module path, else unnamed)
+     * @return {@code --add-opens java.base/java.lang=dev.weft.scheduler} (or {@code =ALL-UNNAMED})
+     */
     public static String opensFlag(Module weft) {
         return "--add-opens java.base/java.lang=" + (weft.isNamed() ? weft.getName() : "ALL-UNNAMED");
     }
@@ -191,7 +196,13 @@ public final class VirtualThreads {
         }
     }
 
-    /** A JDK virtual-thread builder whose threads run on {@code scheduler}. */
+    /**
+     * A JDK virtual-thread builder whose threads run on {@code scheduler}.
+     *
+     * @param scheduler where the builder's threads are to run
+     * @return a new builder, as {@code Thread.ofVirtual()} but with that scheduler
+     * @throws IllegalStateException if weft cannot plug into this JVM (see {@link #ensureAvailable()})
+     */
     public static Thread.Builder.OfVirtual builder(Executor scheduler) {
         ensureAvailable();
         try {
@@ -201,7 +212,13 @@ public final class VirtualThreads {
         }
     }
 
-    /** The carrier under the current virtual thread, or the current thread itself. */
+    /**
+     * The carrier under the current virtual thread, or the current thread itself. Valid only
+     * until the virtual thread next parks, yields or meets a contended monitor (it may resume on
+     * another carrier), unless pinned ({@link #acquirem}).
+     *
+     * @return the carrier thread, or the calling platform thread
+     */
     public static Thread currentCarrier() {
         try {
             return (Thread) CURRENT_CARRIER.invokeExact();
@@ -280,7 +297,11 @@ public final class VirtualThreads {
         }
     }
 
-    /** Go's {@code releasem}: ends what {@link #acquirem} began (when it returned true). */
+    /**
+     * Go's {@code releasem}: ends what {@link #acquirem} began (when it returned true).
+     *
+     * @param pinned what {@link #acquirem} returned; false does nothing
+     */
     public static void releasem(boolean pinned) {
         if (pinned) {
             try {
@@ -304,7 +325,12 @@ public final class VirtualThreads {
         return TERMINATION.compareAndSet(vthread, (CountDownLatch) null, latch);
     }
 
-    /** {@code VirtualThread.DEFAULT_SCHEDULER}: the JDK's default virtual-thread scheduler. */
+    /**
+     * {@code VirtualThread.DEFAULT_SCHEDULER}: the JDK's default virtual-thread scheduler.
+     *
+     * @return the JDK's default scheduler (a {@code ForkJoinPool}, or weft's face under the agent)
+     * @throws IllegalStateException if weft cannot plug into this JVM, or this JDK has no such field
+     */
     public static Object jdkDefaultScheduler() {
         ensureAvailable();
         try {

@@ -17,16 +17,28 @@ public final class AgentSupport {
 
     /** Implemented in the scheduler package. */
     public interface Hooks {
-        /** See {@link AgentSupport#newJdkDefaultScheduler()}. */
+        /**
+         * See {@link AgentSupport#newJdkDefaultScheduler()}.
+         *
+         * @return the JDK's default virtual-thread scheduler, a face of the global scheduler
+         */
         ForkJoinPool newJdkDefaultScheduler();
 
         /** See {@link AgentSupport#checkSettings()}. */
         void checkSettings();
 
-        /** See {@link AgentSupport#checkInstalled(ForkJoinPool)}. */
+        /**
+         * See {@link AgentSupport#checkInstalled(ForkJoinPool)}.
+         *
+         * @param pool what {@link #newJdkDefaultScheduler()} returned
+         */
         void checkInstalled(ForkJoinPool pool);
 
-        /** See {@link AgentSupport#knownQueuedWork()}. */
+        /**
+         * See {@link AgentSupport#knownQueuedWork()}.
+         *
+         * @return the probe; never null, never blocks
+         */
         BooleanSupplier knownQueuedWork();
     }
 

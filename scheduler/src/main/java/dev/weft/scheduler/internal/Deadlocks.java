@@ -130,7 +130,11 @@ public final class Deadlocks {
         TIMER_SOURCES.add(pending);
     }
 
-    /** The pending timers of every registered source. */
+    /**
+     * The pending timers of every registered source. Asks each source, so call it rarely.
+     *
+     * @return the sum of the sources' pending timers, {@code >= 0}; 0 with no source registered
+     */
     public static int pendingTimers() {
         int n = 0;
         for (IntSupplier s : TIMER_SOURCES) {

@@ -103,12 +103,21 @@ public class Sudog extends WeftBlocker {
         return STATE.compareAndSet(this, WAITING, CANCELLED);
     }
 
-    /** @return whether a waker completed the wait (its result, if any, is visible) */
+    /**
+     * Whether a waker completed the wait. A volatile read: once true, the waker's result, if
+     * any, is visible to the caller.
+     *
+     * @return true if a waker completed the wait
+     */
     public final boolean isDone() {
         return state == DONE;
     }
 
-    /** @return whether the waiter withdrew */
+    /**
+     * Whether the waiter withdrew ({@link #cancel()} won). A volatile read.
+     *
+     * @return true if the wait was cancelled before a waker claimed it
+     */
     public final boolean isCancelled() {
         return state == CANCELLED;
     }

@@ -95,12 +95,20 @@ public final class TimerHeap<T extends TimerHeap.Node> {
         this.heap = new Node[minCapacity];
     }
 
-    /** @return the number of nodes in the heap */
+    /**
+     * How many timers the heap holds. Only its owner may call it (see the class comment).
+     *
+     * @return the number of nodes in the heap, {@code >= 0}
+     */
     public int size() {
         return size;
     }
 
-    /** @return whether the heap is empty */
+    /**
+     * Whether the heap holds no timer. Only its owner may call it (see the class comment).
+     *
+     * @return true if {@link #size()} is 0
+     */
     public boolean isEmpty() {
         return size == 0;
     }
