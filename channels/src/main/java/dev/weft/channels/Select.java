@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *       counterpart to arrive commits one case, and the others leave no trace (no value taken,
  *       no waiter left in any queue).</li>
  *   <li>A closed channel is ready: a receive case on it fails with
- *       {@link ChannelClosedException} unless it is an {@link ReceiveChan#onReceiveOk} case;
+ *       {@link ChannelClosedException} unless it is a {@link ReceiveChan#onReceiveOk} case;
  *       a send case on it fails.</li>
  *   <li>The same channel may appear in several cases. Many selects over overlapping channels
  *       in different orders never deadlock: channels are locked in one global order.</li>

@@ -67,26 +67,26 @@ import org.slf4j.LoggerFactory;
  * After {@link Timer#stop}, {@link Timer#reset}, {@link Ticker#stop} or {@link Ticker#reset}
  * returns, no value computed before the call is received from the channel: stop and reset drain
  * the channel's pending value, and they and the timer thread's fire are serialised on the
- * entry's monitor (see {@link Entry}). As in Go 1.23, whose timer channels are synchronous,
+ * entry's monitor. As in Go 1.23, whose timer channels are synchronous,
  * {@code len()} and {@code cap()} of a timer channel are always 0; as in Go's implementation, the
  * channel still holds the one fired value internally until it is received, stopped or reset.
  * One difference: the value is the time of the fire (Go 1.23 may compute it at receive time).
  *
  * <p>Deadlock detection: the timers pending here (in the heap, or being fired) are reported to
- * weft's deadlock detector ({@code Deadlocks.addTimerSource}), so, as in Go, no deadlock is
+ * weft's deadlock detector, so, as in Go, no deadlock is
  * reported while a timer may still wake a blocked thread.
- *
- * <p>Invariants of the heap: {@code HEAP}, and every entry's deadline and place in it, are
- * guarded by {@code LOCK} (the heap's own invariants are {@code TimerHeap}'s). No lost wake-up:
- * an insert that makes its entry the earliest unparks the timer thread after it (under
- * {@code LOCK}); the thread reads the earliest deadline under {@code LOCK}, then parks, so an
- * insert after its read leaves it a permit and its park returns at once. {@code FIRING} counts
- * entries the timer thread took as due and has not finished firing (incremented under
- * {@code LOCK} before the entry can leave the heap), so {@code HEAP.size() + FIRING} never drops
- * to 0 between a timer's removal and its delivery. Lock order: an entry's monitor, then {@code LOCK}; nothing blocks
- * while holding either.
  */
 public final class Timers {
+    // Invariants of the heap: HEAP, and every entry's deadline and place in it, are
+    // guarded by LOCK (the heap's own invariants are TimerHeap's). No lost wake-up:
+    // an insert that makes its entry the earliest unparks the timer thread after it (under
+    // LOCK); the thread reads the earliest deadline under LOCK, then parks, so an
+    // insert after its read leaves it a permit and its park returns at once. FIRING counts
+    // entries the timer thread took as due and has not finished firing (incremented under
+    // LOCK before the entry can leave the heap), so HEAP.size() + FIRING never drops
+    // to 0 between a timer's removal and its delivery. Lock order: an entry's monitor, then LOCK; nothing blocks
+    // while holding either.
+
     private static final Logger LOG = LoggerFactory.getLogger(Timers.class);
 
     /** The longest delay the heap stores (~73 years): keeps {@code when} differences in range. */

@@ -17,7 +17,7 @@
  * <p>How it works: each channel has one lock and two wait queues of {@code Waiter}s (Go's
  * sudogs); every way a send or a receive completes is written once ({@code chansendLocked},
  * {@code chanrecvLocked}), and both {@code Chan} and {@code Select} commit through it; a blocked
- * operation parks in the scheduler's one park loop ({@code Sudog.gopark}) with Go's wait reason.
+ * operation parks in the scheduler's one park loop (Go's {@code gopark}) with Go's wait reason.
  * See {@code docs/architecture.md}, "Channels".
  */
 package dev.weft.channels;

@@ -44,8 +44,18 @@ public final class ExpectedLog implements AutoCloseable {
     private static final Pattern SIMPLE_LINE =
             Pattern.compile("^\\[.*?\\] (TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - (.*)$");
 
-    /** The first line of a stack trace: {@code java.lang.IllegalStateException: ...}. */
-    private static final Pattern THROWABLE_LINE = Pattern.compile("^[\\w$.]+(: .*)?$");
+    /**
+     * The first line of a stack trace: a qualified class name, then the message, if any
+     * ({@code java.lang.IllegalStateException: ...}); a lone word is not one.
+     */
+    private static final Pattern THROWABLE_LINE = Pattern.compile("^[\\w$]+(\\.[\\w$]+)+(: .*)?$");
+
+    /**
+     * How many lines after a captured throwable's first line, before its first {@code at} line,
+     * are taken as the rest of its message (an exception message of several lines); bounds what
+     * a throwable without a stack trace can take from other writers.
+     */
+    private static final int MAX_MESSAGE_LINES = 20;
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -64,8 +74,17 @@ public final class ExpectedLog implements AutoCloseable {
     private final List<String> captured = new ArrayList<>();
     private final boolean[] seen;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    /** 0: the last line was not captured; 1: it was a captured log line; 2: a captured stack trace line. */
+    /**
+     * 0: the last line was not captured; 1: it was a captured log line; 2: a captured stack trace
+     * line; 3: a captured throwable's first line or a later line of its message.
+     */
     private int inEntry;
+
+    /** Lines of the captured throwable's message after its first line (state 3). */
+    private int messageLines;
+
+    /** Where and by whom this capture was opened: named when a second one is refused. */
+    private final Throwable openedAt;
 
     private boolean closed;
 
@@ -76,6 +95,8 @@ public final class ExpectedLog implements AutoCloseable {
         this.original = System.err;
         this.charset = original.charset();
         this.filter = new PrintStream(new LineFilter(), true, charset);
+        this.openedAt = new Throwable("the open ExpectedLog was started here, on thread "
+                + Thread.currentThread().getName() + " (a test that did not close it: use try-with-resources)");
     }
 
     /**
@@ -111,7 +132,8 @@ public final class ExpectedLog implements AutoCloseable {
         synchronized (ACTIVE_LOCK) {
             if (active != null) {
                 throw new IllegalStateException(
-                        "an ExpectedLog is already capturing (" + active + "): close it before starting another");
+                        "an ExpectedLog is already capturing (" + active + "): close it before starting another",
+                        active.openedAt);
             }
             ExpectedLog log = new ExpectedLog(level, List.of(texts));
             active = log;
@@ -218,7 +240,7 @@ public final class ExpectedLog implements AutoCloseable {
                 return;
             }
         } else if (inEntry > 0 && isStackTraceLine(stripCr(text))) {
-            inEntry = 2;
+            inEntry = nextState(stripCr(text));
             int last = captured.size() - 1;
             captured.set(last, captured.get(last) + "\n" + stripCr(text));
             return;
@@ -228,12 +250,31 @@ public final class ExpectedLog implements AutoCloseable {
         forward(bytes);
     }
 
-    /** A line of a captured line's stack trace: its first line, or one after it. */
+    /**
+     * A line of a captured line's stack trace: its first line, a later line of its message, or a
+     * frame, {@code ... N more}, {@code Caused by:} or {@code Suppressed:} line after it.
+     */
     private boolean isStackTraceLine(String text) {
         if (text.startsWith("\t") || text.startsWith("Caused by: ") || text.startsWith("Suppressed: ")) {
             return true;
         }
-        return inEntry == 1 && THROWABLE_LINE.matcher(text).matches();
+        if (inEntry == 1) {
+            return THROWABLE_LINE.matcher(text).matches();
+        }
+        return inEntry == 3 && messageLines < MAX_MESSAGE_LINES;
+    }
+
+    /** The state after captured stack trace line {@code text}: 3 while in a throwable's message. */
+    private int nextState(String text) {
+        if (text.startsWith("\t")) {
+            return 2;
+        }
+        if (inEntry == 1 || text.startsWith("Caused by: ") || text.startsWith("Suppressed: ")) {
+            messageLines = 0; // a throwable's first line: its message may go on
+            return 3;
+        }
+        messageLines++; // inEntry == 3: one more line of the message
+        return 3;
     }
 
     private void forward(byte[] bytes) {

@@ -113,7 +113,30 @@ class ExpectedLogTest {
             IllegalStateException twice =
                     assertThrows(IllegalStateException.class, () -> ExpectedLog.capture("WARN", "y"));
             assertTrue(twice.getMessage().contains("already capturing"), twice.getMessage());
+            assertTrue(twice.getCause().getMessage().contains("started here, on thread"), "names who opened it");
             System.err.println("[main] WARN a.B - x");
         }
+    }
+
+    @Test
+    void aMessageOfSeveralLinesStaysWithItsStackTrace() {
+        try (ExpectedLog log = ExpectedLog.capture("ERROR", "expected one")) {
+            System.err.println("[main] ERROR a.B - expected one");
+            new IllegalStateException("first line\nsecond line").printStackTrace();
+            System.err.println("[main] INFO a.B - after");
+            String captured = log.lines().getFirst();
+            assertTrue(captured.contains("\nsecond line\n\tat "), captured);
+        }
+        assertEquals("[main] INFO a.B - after\n", printed());
+    }
+
+    @Test
+    void aLoneWordAfterACapturedLineIsNotTakenForAThrowable() {
+        try (ExpectedLog log = ExpectedLog.capture("WARN", "expected")) {
+            System.err.println("[main] WARN a.B - expected");
+            System.err.println("Unrelated");
+            assertEquals(List.of("[main] WARN a.B - expected"), log.lines());
+        }
+        assertEquals("Unrelated\n", printed());
     }
 }
